@@ -1,0 +1,2 @@
+// The umbrella module: `import Repro` brings in every Repro module.
+@_exported import ReproRandom

@@ -13,7 +13,7 @@ enum Vectors {
         .appendingPathComponent("Vectors")
 
     /// Decodes `Vectors/<name>.json`.
-    static func load<T: Decodable>(_ name: String, as type: T.Type = T.self) throws -> T {
+    static func load<T: Decodable>(_ type: T.Type = T.self, _ name: String) throws -> T {
         let data = try Data(contentsOf: directory.appendingPathComponent("\(name).json"))
         return try JSONDecoder().decode(T.self, from: data)
     }

@@ -8,6 +8,7 @@
 ///   a fresh 64-bit word and keeps the high half for the following call; conforming types
 ///   reproduce that buffering, and the buffer is part of their `Codable` state.
 /// - `nextDouble()` is numpy's `next_double`, a double in [0, 1) with 53 random bits.
+/// - `nextRaw()` is numpy's `random_raw`: the native word (32 bits for ``MT19937``, else 64).
 ///
 /// Conforming types are value types: copying one forks the stream. Pass generators `inout`.
 /// The conformance to `RandomNumberGenerator` lets them drive the standard library, but the
@@ -20,9 +21,15 @@ public protocol BitGenerator: RandomNumberGenerator, Codable, Sendable, Equatabl
     mutating func nextUInt32() -> UInt32
     /// A double in [0, 1) (numpy `next_double`).
     mutating func nextDouble() -> Double
+    /// The generator's native output word (numpy `random_raw`): 64 bits, or 32 bits for MT19937.
+    mutating func nextRaw() -> UInt64
 }
 
 extension BitGenerator {
+    /// numpy's `random_raw` for 64-bit generators: `next_uint64`.
+    @inlinable
+    public mutating func nextRaw() -> UInt64 { next() }
+
     /// numpy's default `next_double`: the high 53 bits of a 64-bit word, times 2^-53.
     @inlinable
     public mutating func nextDouble() -> Double {

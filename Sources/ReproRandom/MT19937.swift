@@ -86,6 +86,10 @@ public struct MT19937: BitGenerator {
         return y
     }
 
+    /// The native 32-bit word (numpy `MT19937.random_raw`).
+    @inlinable
+    public mutating func nextRaw() -> UInt64 { UInt64(nextUInt32()) }
+
     /// Two 32-bit draws, the first in the high half (numpy `mt19937_next64`).
     @inlinable
     public mutating func next() -> UInt64 {

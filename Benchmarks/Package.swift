@@ -1,0 +1,15 @@
+// swift-tools-version: 6.0
+// Benchmarks live in their own package so the library's users and CI never build them.
+// Run: python3 Benchmarks/rng_vs_numpy.py   (builds this package in release mode for the host CPU)
+import PackageDescription
+
+let package = Package(
+    name: "ReproBenchmarks",
+    dependencies: [.package(name: "Repro", path: "..")],
+    targets: [
+        .executableTarget(
+            name: "repro-bench",
+            dependencies: [.product(name: "ReproRandom", package: "Repro")]
+        ),
+    ]
+)

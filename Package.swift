@@ -21,6 +21,6 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .testTarget(name: "ReproRandomTests", dependencies: ["ReproRandom"]),
+        .testTarget(name: "ReproRandomTests", dependencies: ["ReproRandom"], exclude: ["Vectors"]),
     ]
 )

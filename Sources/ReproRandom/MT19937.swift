@@ -41,6 +41,8 @@ public struct MT19937: BitGenerator {
 
     /// Matsumoto and Nishimura's `init_by_array(key)` (CPython's `random.seed(n)` with the words of
     /// `abs(n)`, least significant first; numpy's `_legacy_seeding` for an array).
+    ///
+    /// - Precondition: `initKey` is not empty (CPython passes `[0]` for the seed 0).
     public init(initByArray initKey: [UInt32]) {
         precondition(!initKey.isEmpty, "init_by_array needs at least one word")
         var generator = MT19937(legacySeed: 19_650_218)
@@ -66,6 +68,9 @@ public struct MT19937: BitGenerator {
     }
 
     /// A generator in an exact state (numpy's `state = {'key': ..., 'pos': ...}`).
+    ///
+    /// - Precondition: `key` has 624 words and `position` is in 0...624; decoding a saved state
+    ///   checks this and throws instead.
     public init(key: [UInt32], position: Int) {
         precondition(key.count == Self.stateCount, "MT19937 state needs \(Self.stateCount) words, got \(key.count)")
         precondition((0...Self.stateCount).contains(position), "MT19937 position must be in 0...624, got \(position)")
@@ -120,5 +125,27 @@ public struct MT19937: BitGenerator {
             mt[n - 1] = twist(mt[n - 1], mt[0], mt[m - 1])
         }
         position = 0
+    }
+}
+
+extension MT19937 {
+    enum CodingKeys: String, CodingKey { case key, position }
+
+    /// Decodes a saved state, rejecting one that is not 624 words with a position in 0...624.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        let key = try container.decode([UInt32].self, forKey: .key)
+        let position = try container.decode(Int.self, forKey: .position)
+        guard key.count == Self.stateCount else {
+            throw DecodingError.dataCorruptedError(
+                forKey: .key, in: container,
+                debugDescription: "MT19937 state needs \(Self.stateCount) words, found \(key.count)")
+        }
+        guard (0...Self.stateCount).contains(position) else {
+            throw DecodingError.dataCorruptedError(
+                forKey: .position, in: container,
+                debugDescription: "MT19937 position must be in 0...\(Self.stateCount), found \(position)")
+        }
+        self.init(key: key, position: position)
     }
 }

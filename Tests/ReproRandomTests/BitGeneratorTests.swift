@@ -35,7 +35,7 @@ import Testing
         let jumps: [Jump]
     }
 
-    static let file: File = try! Vectors.load(File.self, "bitgen")
+    static let file: File = try! Vectors.load("bitgen", as: File.self)
 
     static func generator(for stream: Stream) -> any BitGenerator {
         let seq = SeedSequence(words: stream.words, spawnKey: stream.spawnKey)
@@ -161,4 +161,23 @@ struct UInt256Words {
     }
 
     var low128: UInt128 { UInt128(words[1]) << 64 | UInt128(words[0]) }
+}
+
+@Suite struct BitGeneratorDecodingTests {
+    @Test(arguments: [
+        (#"{"key": [1, 2, 3], "position": 0}"#, "624 words"),
+        (#"{"key": \#(Array(repeating: 0, count: 624)), "position": 625}"#, "position"),
+    ])
+    func corruptMT19937StateIsRejected(_ json: String, _ mention: String) {
+        #expect {
+            try JSONDecoder().decode(MT19937.self, from: Data(json.utf8))
+        } throws: { error in
+            "\(error)".contains(mention)
+        }
+    }
+
+    @Test func corruptPCG64StateIsRejected() {
+        let json = #"{"lcg": {"state": "12x", "increment": "1"}, "buffer": {"hasValue": false, "value": 0}}"#
+        #expect(throws: DecodingError.self) { try JSONDecoder().decode(PCG64.self, from: Data(json.utf8)) }
+    }
 }

@@ -17,7 +17,7 @@ import Testing
 
     struct File: Decodable { let cases: [Case] }
 
-    static let cases: [Case] = try! Vectors.load(File.self, "seedsequence").cases
+    static let cases: [Case] = try! Vectors.load("seedsequence", as: File.self).cases
 
     @Test(arguments: cases.indices)
     func matchesNumpy(_ index: Int) {

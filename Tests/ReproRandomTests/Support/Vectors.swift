@@ -1,6 +1,7 @@
 import Foundation
 
-/// Reference vectors written by `scripts/generate_reference.py` (numpy, CPython, JAX) into
+/// Reference vectors written by the `scripts/reference_*.py` scripts (run them all with
+/// `scripts/generate_reference.py`; numpy, CPython, JAX) into
 /// `Tests/ReproRandomTests/Vectors/*.json`.
 ///
 /// Encoding, chosen so that no value passes through a lossy JSON number:
@@ -13,7 +14,7 @@ enum Vectors {
         .appendingPathComponent("Vectors")
 
     /// Decodes `Vectors/<name>.json`.
-    static func load<T: Decodable>(_ type: T.Type = T.self, _ name: String) throws -> T {
+    static func load<T: Decodable>(_ name: String, as type: T.Type = T.self) throws -> T {
         let data = try Data(contentsOf: directory.appendingPathComponent("\(name).json"))
         return try JSONDecoder().decode(T.self, from: data)
     }

@@ -1,16 +1,24 @@
 #!/usr/bin/env python3
 """Reference text for the `repro` command line, from numpy and CPython.
 
-Writes Tests/ReproRandomTests/Vectors/repr.json: doubles and their Python repr(), float32 values and
-numpy's str(np.float32(x)) — the formats `repro rng` prints. Values span every decimal exponent
-range, subnormals, integers, ties and the positional/scientific boundaries (1e-4, 1e16).
+Writes, under Tests/ReproRandomTests/Vectors:
+- repr.json: doubles and their Python repr(), float32 values and numpy's str(np.float32(x)) — the
+  formats `repro rng` prints. Values span every decimal exponent range, subnormals, integers and the
+  positional/scientific boundaries.
+- cli.json: `repro rng` argument lists and the exact text numpy or CPython prints for them, for every
+  algorithm and draw.
 """
 import json
 import pathlib
 import random
 import struct
 
+import sys
+
 import numpy as np
+
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
+from check_rng_cli import DRAWS, NUMPY, expected
 
 OUT = pathlib.Path(__file__).resolve().parent.parent / "Tests" / "ReproRandomTests" / "Vectors"
 
@@ -42,6 +50,22 @@ def main():
         "floats": [{"bits": fbits(float(x)), "str": str(x)} for x in floats],
     }
     (OUT / "repr.json").write_text(json.dumps(data, indent=0) + "\n")
+
+    commands = []
+    for algorithm in list(NUMPY) + ["randomstate", "python"]:
+        for draw in DRAWS["numpy" if algorithm in NUMPY else algorithm]:
+            for seed in ([42, 2**64 + 3] if algorithm != "randomstate" else [42, 2**32 - 1]):
+                low, high, extra = None, None, []
+                if draw == "integers":
+                    low, high = -7, 2**40
+                    extra = [f"--low={low}", f"--high={high}"]
+                elif draw == "uniform":
+                    low, high = -2.5, 1e6
+                    extra = [f"--low={low!r}", f"--high={high!r}"]
+                count = 12
+                args = ["rng", algorithm, "--seed", str(seed), "--draw", draw, "--count", str(count)] + extra
+                commands.append({"args": args, "stdout": expected(algorithm, seed, draw, count, low, high, False)})
+    (OUT / "cli.json").write_text(json.dumps({"numpy": np.__version__, "commands": commands}, indent=0) + "\n")
 
 
 if __name__ == "__main__":

@@ -53,8 +53,8 @@ extension Generator {
     mutating func choiceIndices(_ populationSize: Int, size: Int, replace: Bool, shuffle: Bool) throws -> [Int] {
         if !replace && size > populationSize {
             throw RandomArgumentError(
-                "choice",
-                "size must not exceed the population without replacement; got size \(size), population \(populationSize)")
+                "choice", "size must not exceed the population without replacement; "
+                    + "got size \(size), population \(populationSize)")
         }
         guard size >= 0 else {
             throw RandomArgumentError("choice", "size must be non-negative, got \(size)")

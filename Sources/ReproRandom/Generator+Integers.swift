@@ -87,14 +87,15 @@ extension Generator {
         if endpoint {
             guard low <= high else {
                 throw RandomArgumentError(
-                    "integers", "low must be <= high with endpoint: true (range low...high); got low \(low), high \(high)")
+                    "integers",
+                    "low must be <= high with endpoint: true (range low...high); got low \(low), high \(high)")
             }
             return UInt64(bitPattern: high &- low)
         }
         guard low < high else {
             throw RandomArgumentError(
-                "integers",
-                "low must be < high (range low..<high; pass endpoint: true to include high); got low \(low), high \(high)")
+                "integers", "low must be < high (range low..<high; pass endpoint: true to include high); "
+                    + "got low \(low), high \(high)")
         }
         return UInt64(bitPattern: high &- low) &- 1
     }

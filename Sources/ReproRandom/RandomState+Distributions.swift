@@ -111,3 +111,11 @@ extension RandomState {
         }
     }
 }
+
+extension RandomState {
+    /// The next raw 32-bit word of the underlying MT19937 (numpy
+    /// `RandomState._bit_generator.random_raw()`).
+    public mutating func nextRaw() -> UInt64 {
+        UInt64(mt.nextUInt32())
+    }
+}

@@ -12,7 +12,8 @@ extension Generator {
     ///   followed by a Lemire Fisher–Yates pass when `shuffle` is true. With `shuffle: false` the
     ///   order is Floyd's, not sorted.
     ///
-    /// Like numpy, `size == 0` returns an empty array whatever the population.
+    /// Like numpy, `size == 0` returns an empty array without drawing, whatever the population with
+    /// replacement, and for any `populationSize >= 0` without.
     ///
     /// - Throws: ``RandomArgumentError`` when `size` is negative, when `populationSize` is not positive
     ///   and `size` is not 0, or when `size > populationSize` without replacement.

@@ -100,19 +100,21 @@ public enum Philox4x64 {
     @usableFromInline static let w1: UInt64 = 0xBB67_AE85_84CA_A73B
 
     /// Ten rounds of Philox over `counter` with `key`.
+    ///
+    /// The state lives in scalar registers: lane shuffles of `SIMD4` cost more than the rounds.
     @inlinable
     public static func block(counter: SIMD4<UInt64>, key: SIMD2<UInt64>) -> SIMD4<UInt64> {
-        var ctr = counter
-        var k = key
+        var (c0, c1, c2, c3) = (counter[0], counter[1], counter[2], counter[3])
+        var (k0, k1) = (key[0], key[1])
         for round in 0..<10 {
             if round > 0 {
-                k[0] &+= w0
-                k[1] &+= w1
+                k0 &+= w0
+                k1 &+= w1
             }
-            let p0 = m0.multipliedFullWidth(by: ctr[0])
-            let p1 = m1.multipliedFullWidth(by: ctr[2])
-            ctr = SIMD4(p1.high ^ ctr[1] ^ k[0], p1.low, p0.high ^ ctr[3] ^ k[1], p0.low)
+            let p0 = m0.multipliedFullWidth(by: c0)
+            let p1 = m1.multipliedFullWidth(by: c2)
+            (c0, c1, c2, c3) = (p1.high ^ c1 ^ k0, p1.low, p0.high ^ c3 ^ k1, p0.low)
         }
-        return ctr
+        return SIMD4(c0, c1, c2, c3)
     }
 }

@@ -40,12 +40,17 @@ public struct SeedSequence: Codable, Sendable, Hashable {
         self.init(words: Self.words(of: seed), spawnKey: spawnKey)
     }
 
-    /// A sequence seeded by a non-negative integer written in decimal, of any width.
+    /// A sequence seeded by a non-negative integer written in decimal, of any width
+    /// (`SeedSequence(340282366920938463463374607431768211457)` in numpy).
     ///
-    /// - Throws: ``SeedError`` when the text is not a non-negative decimal integer
+    /// - Throws: ``RandomArgumentError`` when the text is not a decimal integer, or is negative
     ///   (numpy rejects negative seeds).
     public init(decimal: String, spawnKey: [UInt64] = []) throws {
-        self.init(words: try Self.words(decimal: decimal), spawnKey: spawnKey)
+        let seed = try DecimalSeed(decimal, function: "SeedSequence")
+        guard !seed.isNegative else {
+            throw RandomArgumentError("SeedSequence", "the seed must be a non-negative integer; got \(decimal)")
+        }
+        self.init(words: seed.magnitude, spawnKey: spawnKey)
     }
 
     /// `count` state words of 32 bits (numpy `generate_state(count, np.uint32)`).
@@ -122,45 +127,5 @@ public struct SeedSequence: Codable, Sendable, Hashable {
             }
         }
         return pool
-    }
-
-    /// Parses a non-negative decimal integer of any width into 32-bit words, least significant first.
-    static func words(decimal text: String) throws -> [UInt32] {
-        let digits = text.trimmingWhitespace()
-        guard !digits.isEmpty, digits.allSatisfy({ $0.isASCII && $0.isNumber }) else {
-            throw SeedError.notANonNegativeInteger(text)
-        }
-        var words: [UInt32] = [0]
-        for digit in digits.utf8 {
-            var carry = UInt64(digit - UInt8(ascii: "0"))
-            for i in words.indices {
-                let product = UInt64(words[i]) * 10 + carry
-                words[i] = UInt32(truncatingIfNeeded: product)
-                carry = product >> 32
-            }
-            if carry != 0 { words.append(UInt32(carry)) }
-        }
-        return words
-    }
-}
-
-/// A seed that numpy or CPython would reject.
-public enum SeedError: Error, Equatable, CustomStringConvertible {
-    case notANonNegativeInteger(String)
-
-    public var description: String {
-        switch self {
-        case .notANonNegativeInteger(let text):
-            return "invalid seed '\(text)': expected a non-negative integer (numpy rejects negative seeds)"
-        }
-    }
-}
-
-extension StringProtocol {
-    func trimmingWhitespace() -> Substring {
-        let scalars = self[...]
-        let start = scalars.firstIndex { !$0.isWhitespace } ?? scalars.endIndex
-        let end = scalars.lastIndex { !$0.isWhitespace }.map { scalars.index(after: $0) } ?? start
-        return Substring(scalars[start..<end])
     }
 }

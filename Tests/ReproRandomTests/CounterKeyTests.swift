@@ -221,11 +221,6 @@ private struct KeyFile: Decodable {
     let uniform64: [Uniform]
 }
 
-private func hex32(_ text: String) -> UInt32 {
-    guard let word = UInt32(exactly: hex64(text)) else { fatalError("'\(text)' is not a 32-bit word") }
-    return word
-}
-
 private func words2(_ texts: [String]) -> SIMD2<UInt32> {
     precondition(texts.count == 2, "expected two words, got \(texts)")
     return SIMD2(hex32(texts[0]), hex32(texts[1]))

@@ -5,7 +5,7 @@ import Foundation
 /// `Tests/ReproRandomTests/Vectors/*.json`.
 ///
 /// Encoding, chosen so that no value passes through a lossy JSON number:
-/// - unsigned 64-bit words: hex strings, `"0x..."`;
+/// - unsigned 64-bit and 32-bit words: hex strings, `"0x..."`;
 /// - doubles and floats: their IEEE bit patterns as hex strings (`"0x3fe8c4..."`, 16 or 8 digits);
 /// - signed 64-bit integers: decimal strings.
 enum Vectors {
@@ -27,11 +27,17 @@ func hex64(_ text: String) -> UInt64 {
     return value
 }
 
+/// Parses `"0x..."` as an unsigned 32-bit word.
+func hex32(_ text: String) -> UInt32 {
+    guard let word = UInt32(exactly: hex64(text)) else { fatalError("'\(text)' is not a 32-bit word") }
+    return word
+}
+
 /// The double whose IEEE bit pattern is the hex string.
 func doubleBits(_ text: String) -> Double { Double(bitPattern: hex64(text)) }
 
 /// The float whose IEEE bit pattern is the hex string.
-func floatBits(_ text: String) -> Float { Float(bitPattern: UInt32(hex64(text))) }
+func floatBits(_ text: String) -> Float { Float(bitPattern: hex32(text)) }
 
 /// Parses a signed decimal 64-bit integer.
 func int64(_ text: String) -> Int64 {

@@ -1,5 +1,22 @@
 // swift-tools-version: 6.0
+import Foundation
 import PackageDescription
+
+/// Speed depends on compiling for the host CPU (DESIGN.md §4: a SIMD FMA kernel ran at 0.8 GFLOPS
+/// for baseline x86-64 and 90+ GFLOPS for the host). So when this package is the one being built
+/// (`swift build`, `swift run`, `swift test` in this repository), every target is compiled with
+/// `-target-cpu native`.
+///
+/// SwiftPM refuses unsafe flags in a package that others depend on, so when Repro is checked out as
+/// a dependency (under `…/checkouts/`), no flag is added and the dependent chooses, e.g. with
+/// `swift build -c release -Xswiftc -target-cpu -Xswiftc native`.
+///
+/// `REPRO_TARGET_CPU` overrides the choice: a CPU name (`x86-64-v3` for a binary to copy to other
+/// recent machines, `x86-64` for the baseline), or `none` for the compiler's default. Results do not
+/// depend on it: Repro uses fused multiply-add only explicitly, so only speed changes.
+let targetCPU = ProcessInfo.processInfo.environment["REPRO_TARGET_CPU"]
+    ?? (Context.packageDirectory.contains("/checkouts/") ? "none" : "native")
+let cpuSettings: [SwiftSetting] = targetCPU == "none" ? [] : [.unsafeFlags(["-target-cpu", targetCPU])]
 
 let package = Package(
     name: "Repro",
@@ -12,15 +29,18 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     ],
     targets: [
-        .target(name: "ReproRandom"),
-        .target(name: "Repro", dependencies: ["ReproRandom"]),
+        .target(name: "ReproRandom", swiftSettings: cpuSettings),
+        .target(name: "Repro", dependencies: ["ReproRandom"], swiftSettings: cpuSettings),
         .executableTarget(
             name: "repro",
             dependencies: [
                 "Repro",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]
+            ],
+            swiftSettings: cpuSettings
         ),
-        .testTarget(name: "ReproRandomTests", dependencies: ["ReproRandom"], exclude: ["Vectors"]),
+        .testTarget(name: "ReproRandomTests", dependencies: ["ReproRandom"], exclude: ["Vectors"],
+                    swiftSettings: cpuSettings),
+        .testTarget(name: "ReproCLITests", dependencies: ["repro"], swiftSettings: cpuSettings),
     ]
 )

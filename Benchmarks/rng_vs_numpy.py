@@ -4,13 +4,14 @@
     python3 Benchmarks/rng_vs_numpy.py [--count N] [--repeats R] [--rounds K] [--generic]
 
 Builds Benchmarks/ in release mode for the host CPU (`-target-cpu native`, what the README's build
-uses; --generic builds for baseline x86-64 instead), runs it, then times numpy on the same cases
+uses; --generic builds for baseline x86-64 instead, as a dependency would be by default), runs it, then times numpy on the same cases
 (preallocated `out=` buffers where numpy has them), alternating the two K times and keeping the
 best of all repeats. Writes the table to
 Benchmarks/results/rng.md. ratio = numpy time / Repro time: above 1 means Repro is faster.
 """
 import argparse
 import json
+import os
 import pathlib
 import platform
 import subprocess
@@ -52,10 +53,12 @@ def main():
     parser.add_argument("--rounds", type=int, default=3, help="alternate Repro and numpy this many times")
     parser.add_argument("--generic", action="store_true", help="build for baseline x86-64, not the host CPU")
     args = parser.parse_args()
-    flags = [] if args.generic else ["-Xswiftc", "-target-cpu", "-Xswiftc", "native"]
+    # Repro's Package.swift picks the CPU for its own targets (REPRO_TARGET_CPU); the flags cover this
+    # package, where Repro's inlinable generic code is specialised.
+    cpu = "x86-64" if args.generic else "native"
     scratch = HERE / (".build-generic" if args.generic else ".build")
     subprocess.run(["swift", "build", "-c", "release", "--package-path", str(HERE), "--scratch-path", str(scratch),
-                    *flags], check=True)
+                    "-Xswiftc", "-target-cpu", "-Xswiftc", cpu], check=True, env={**os.environ, "REPRO_TARGET_CPU": cpu})
     binary = scratch / "release" / "repro-bench"
     # Alternate the two so that a noisy stretch of the machine does not favour either; keep the best.
     repro, theirs = {}, {}

@@ -59,24 +59,27 @@ extension Generator {
     /// as numpy's fill does (about 30% faster than dispatching per element).
     @inlinable
     mutating func fillIntegers(_ out: UnsafeMutableBufferPointer<Int64>, offset: UInt64, range: UInt64) {
+        // A local copy lets the optimizer keep the bit generator's state in registers.
+        var bits = bitGenerator
+        defer { bitGenerator = bits }
         if range == 0 {
             out.update(repeating: Int64(bitPattern: offset))
         } else if range < 0xFFFF_FFFF {
             let narrow = UInt32(range)
             for i in out.indices {
-                out[i] = Int64(bitPattern: offset &+ UInt64(bitGenerator.boundedLemire32(range: narrow)))
+                out[i] = Int64(bitPattern: offset &+ UInt64(bits.boundedLemire32(range: narrow)))
             }
         } else if range == 0xFFFF_FFFF {
             for i in out.indices {
-                out[i] = Int64(bitPattern: offset &+ UInt64(bitGenerator.nextUInt32()))
+                out[i] = Int64(bitPattern: offset &+ UInt64(bits.nextUInt32()))
             }
         } else if range == .max {
             for i in out.indices {
-                out[i] = Int64(bitPattern: offset &+ bitGenerator.next())
+                out[i] = Int64(bitPattern: offset &+ bits.next())
             }
         } else {
             for i in out.indices {
-                out[i] = Int64(bitPattern: offset &+ bitGenerator.boundedLemire64(range: range))
+                out[i] = Int64(bitPattern: offset &+ bits.boundedLemire64(range: range))
             }
         }
     }

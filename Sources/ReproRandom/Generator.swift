@@ -82,8 +82,10 @@ extension Generator {
     /// - Stability: frozen; the values equal `out.count` calls of ``random()``.
     @inlinable
     public mutating func fillRandom(_ out: UnsafeMutableBufferPointer<Double>) {
+        var bits = bitGenerator  // a local copy keeps the state in registers
+        defer { bitGenerator = bits }
         for i in out.indices {
-            out[i] = bitGenerator.nextDouble()
+            out[i] = bits.nextDouble()
         }
     }
 
@@ -92,8 +94,10 @@ extension Generator {
     /// - Stability: frozen; the values equal `out.count` calls of ``randomFloat()``.
     @inlinable
     public mutating func fillRandomFloat(_ out: UnsafeMutableBufferPointer<Float>) {
+        var bits = bitGenerator  // a local copy keeps the state in registers
+        defer { bitGenerator = bits }
         for i in out.indices {
-            out[i] = Float(bitGenerator.nextUInt32() >> 8) * 0x1p-24
+            out[i] = Float(bits.nextUInt32() >> 8) * 0x1p-24
         }
     }
 

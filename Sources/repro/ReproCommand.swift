@@ -31,6 +31,8 @@ struct ReproCommand: ParsableCommand {
             exit(withError: code)
         } catch let error as ValidationError {
             fail("Error: \(error.message)")
+        } catch where exitCode(for: error) == .success {
+            exit(withError: error)  // help, requested through the help subcommand path
         } catch {
             fail("Error: \(error)")
         }

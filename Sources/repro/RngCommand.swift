@@ -43,7 +43,7 @@ struct RngCommand: ParsableCommand {
     @Option(help: ArgumentHelp("What to draw (see below).", valueName: "kind"))
     var draw: RngDraw
 
-    @Option(help: ArgumentHelp("How many values to print (for permutation and shuffle: the length).", valueName: "n"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("How many values to print (for permutation and shuffle: the length).", valueName: "n"))
     var count: Int = 10
 
     @Option(parsing: .unconditional, help: ArgumentHelp("Lower bound for integers and uniform (default 0).", valueName: "L"))

@@ -23,6 +23,7 @@ let package = Package(
     products: [
         .library(name: "Repro", targets: ["Repro"]),
         .library(name: "ReproRandom", targets: ["ReproRandom"]),
+        .library(name: "ReproTensor", targets: ["ReproTensor"]),
         .executable(name: "repro", targets: ["repro"]),
     ],
     dependencies: [
@@ -30,7 +31,8 @@ let package = Package(
     ],
     targets: [
         .target(name: "ReproRandom", swiftSettings: cpuSettings),
-        .target(name: "Repro", dependencies: ["ReproRandom"], swiftSettings: cpuSettings),
+        .target(name: "ReproTensor", dependencies: ["ReproRandom"], swiftSettings: cpuSettings),
+        .target(name: "Repro", dependencies: ["ReproRandom", "ReproTensor"], swiftSettings: cpuSettings),
         .executableTarget(
             name: "repro",
             dependencies: [
@@ -40,6 +42,8 @@ let package = Package(
             swiftSettings: cpuSettings
         ),
         .testTarget(name: "ReproRandomTests", dependencies: ["ReproRandom"], exclude: ["Vectors"],
+                    swiftSettings: cpuSettings),
+        .testTarget(name: "ReproTensorTests", dependencies: ["ReproTensor"], exclude: ["Vectors"],
                     swiftSettings: cpuSettings),
         .testTarget(name: "ReproCLITests", dependencies: ["repro"], swiftSettings: cpuSettings),
     ]

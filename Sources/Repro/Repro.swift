@@ -1,2 +1,3 @@
 // The umbrella module: `import Repro` brings in every Repro module.
 @_exported import ReproRandom
+@_exported import ReproTensor

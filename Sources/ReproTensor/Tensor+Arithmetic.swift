@@ -1,0 +1,97 @@
+import Foundation
+
+/// Elementwise arithmetic with numpy broadcasting: shapes are aligned from the right, and a
+/// dimension of 1 (or a missing one) stretches to match the other operand.
+extension Tensor {
+    /// `self + other` (PyTorch `add`).
+    public func adding(_ other: Tensor) throws -> Tensor {
+        try binary("add", other, { $0 + $1 }, gradA: { g, _, _ in g }, gradB: { g, _, _ in g })
+    }
+
+    /// `self - other` (PyTorch `sub`).
+    public func subtracting(_ other: Tensor) throws -> Tensor {
+        try binary("sub", other, { $0 - $1 }, gradA: { g, _, _ in g }, gradB: { g, _, _ in -g })
+    }
+
+    /// `self * other`, elementwise (PyTorch `mul`).
+    public func multiplying(_ other: Tensor) throws -> Tensor {
+        try binary("mul", other, { $0 * $1 }, gradA: { g, _, b in g * b }, gradB: { g, a, _ in g * a })
+    }
+
+    /// `self / other`, elementwise (PyTorch `div`).
+    public func dividing(_ other: Tensor) throws -> Tensor {
+        try binary("div", other, { $0 / $1 }, gradA: { g, _, b in g / b }, gradB: { g, a, b in -g * a / (b * b) })
+    }
+
+    public static func + (a: Tensor, b: Tensor) throws -> Tensor { try a.adding(b) }
+    public static func - (a: Tensor, b: Tensor) throws -> Tensor { try a.subtracting(b) }
+    public static func * (a: Tensor, b: Tensor) throws -> Tensor { try a.multiplying(b) }
+    public static func / (a: Tensor, b: Tensor) throws -> Tensor { try a.dividing(b) }
+    public static func + (a: Tensor, b: Float) throws -> Tensor { try a.adding(Tensor(b)) }
+    public static func - (a: Tensor, b: Float) throws -> Tensor { try a.subtracting(Tensor(b)) }
+    public static func * (a: Tensor, b: Float) throws -> Tensor { try a.multiplying(Tensor(b)) }
+    public static func / (a: Tensor, b: Float) throws -> Tensor { try a.dividing(Tensor(b)) }
+
+    /// The broadcast result shape of two shapes (numpy rules).
+    static func broadcastShape(_ op: String, _ a: [Int], _ b: [Int]) throws -> [Int] {
+        let rank = max(a.count, b.count)
+        let pa = Array(repeating: 1, count: rank - a.count) + a
+        let pb = Array(repeating: 1, count: rank - b.count) + b
+        return try zip(pa, pb).map { x, y in
+            guard x == y || x == 1 || y == 1 else {
+                throw TensorError.shapes(op, a, b, "each dimension must match or be 1 (numpy broadcasting)")
+            }
+            return x == 1 ? y : x
+        }
+    }
+
+    /// For each element of `outShape` in row-major order, the offset of the element of a tensor of
+    /// `shape` that broadcasts onto it.
+    static func broadcastOffsets(_ shape: [Int], onto outShape: [Int]) -> [Int] {
+        let rank = outShape.count
+        let padded = Array(repeating: 1, count: rank - shape.count) + shape
+        var strides = Array(repeating: 0, count: rank)
+        var step = 1
+        for d in (0..<rank).reversed() {
+            strides[d] = padded[d] == 1 ? 0 : step
+            step *= padded[d]
+        }
+        var offsets = [0]
+        for d in 0..<rank {
+            offsets = offsets.flatMap { base in (0..<outShape[d]).map { base + $0 * strides[d] } }
+        }
+        return offsets
+    }
+
+    /// An elementwise binary op with broadcasting; the gradient of a broadcast operand is summed over
+    /// the stretched dimensions in row-major order of the output.
+    func binary(
+        _ op: String, _ other: Tensor, _ f: (Float, Float) -> Float,
+        gradA: @escaping (Float, Float, Float) -> Float, gradB: @escaping (Float, Float, Float) -> Float
+    ) throws -> Tensor {
+        let a = self
+        let b = other
+        if a.shape == b.shape {
+            let out = zip(a.scalars, b.scalars).map(f)
+            return Tensor.result(a.shape, out, op: op, inputs: [a, b]) { g in
+                [a.requiresGrad ? (0..<g.count).map { gradA(g[$0], a.scalars[$0], b.scalars[$0]) } : nil,
+                 b.requiresGrad ? (0..<g.count).map { gradB(g[$0], a.scalars[$0], b.scalars[$0]) } : nil]
+            }
+        }
+        let outShape = try Tensor.broadcastShape(op, a.shape, b.shape)
+        let ia = Tensor.broadcastOffsets(a.shape, onto: outShape)
+        let ib = Tensor.broadcastOffsets(b.shape, onto: outShape)
+        let out = (0..<ia.count).map { f(a.scalars[ia[$0]], b.scalars[ib[$0]]) }
+        return Tensor.result(outShape, out, op: op, inputs: [a, b]) { g in
+            var da: [Float]? = a.requiresGrad ? Array(repeating: 0, count: a.count) : nil
+            var db: [Float]? = b.requiresGrad ? Array(repeating: 0, count: b.count) : nil
+            for i in g.indices {
+                let x = a.scalars[ia[i]]
+                let y = b.scalars[ib[i]]
+                da?[ia[i]] += gradA(g[i], x, y)
+                db?[ib[i]] += gradB(g[i], x, y)
+            }
+            return [da, db]
+        }
+    }
+}

@@ -6,8 +6,6 @@ import ReproRandom
 
 /// The two scatter-add implementations and how the determinism settings choose between them.
 @Suite struct ScatterAddTests {
-    static func bits(_ values: [Float]) -> [UInt32] { values.map(\.bitPattern) }
-
     /// The atomic kernel sums in order of arrival, shown without depending on the scheduler.
     ///
     /// A test that runs the kernel on real threads until two results differ cannot be made reliable:
@@ -78,7 +76,7 @@ import ReproRandom
         let atomic = try Determinism.withSettings(.fast) {
             try Parallel.withThreadCount(1) { try Tensor.scatterAdd(source, indices: indices, rowCount: 70, mode: .atomic) }
         }
-        #expect(Self.bits(atomic.scalars) == Self.bits(deterministic.scalars))
+        #expect(ThreadCountTests.bits(atomic.scalars) == ThreadCountTests.bits(deterministic.scalars))
     }
 
     @Test func settingsChooseTheMode() {
@@ -114,7 +112,7 @@ import ReproRandom
             }
         }
         if settings == .strict {
-            #expect(Self.bits(table.grad!.scalars) == Self.bits(expected))
+            #expect(ThreadCountTests.bits(table.grad!.scalars) == ThreadCountTests.bits(expected))
         } else {
             let check = allClose(table.grad!.scalars, expected, rtol: 1e-4, atol: 1)
             #expect(check.ok, "\(settings): \(check.detail)")

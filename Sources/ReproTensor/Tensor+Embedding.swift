@@ -6,9 +6,9 @@ extension Tensor {
     /// The gradient with respect to `table` is a scatter-add of the output gradient's rows (see
     /// ``scatterAdd(_:indices:rowCount:mode:)``). Its ``ScatterAddMode`` is chosen when the op is
     /// recorded, by ``ScatterAddMode/preferred(under:)`` for ``Determinism/settings``:
-    /// `.deterministic` by default; `.atomic` where the settings allow nondeterminism, after
-    /// ``Determinism/checkNondeterministic(_:reason:)`` for `embedding backward (atomic scatter-add)`
-    /// (which warns once under `warnOnly`).
+    /// `.deterministic` by default and under `warnOnly`; `.atomic` when `deterministicAlgorithms` is
+    /// off, after ``Determinism/checkNondeterministic(_:reason:)`` for
+    /// `embedding backward (atomic scatter-add)`.
     ///
     /// - Determinism: the forward copies rows. The gradient has identical bits for any thread count
     ///   under the default settings; with nondeterminism allowed, a row looked up several times can

@@ -21,10 +21,11 @@ public enum ScatterAddMode: Sendable, Equatable, CaseIterable {
     /// Whether the result has the same bits on every run and for any thread count.
     public var isDeterministic: Bool { self == .deterministic }
 
-    /// The mode an op picks by itself under `settings`: `.atomic` where they allow nondeterminism
-    /// (`deterministicAlgorithms` off, or `warnOnly`), `.deterministic` otherwise.
+    /// The mode an op picks by itself under `settings`: `.atomic` only when `deterministicAlgorithms`
+    /// is off. Under `warnOnly` the deterministic implementation exists, so it is used (as PyTorch's
+    /// `warn_only` keeps deterministic kernels wherever they exist).
     public static func preferred(under settings: DeterminismSettings) -> ScatterAddMode {
-        settings.allowsNondeterminism ? .atomic : .deterministic
+        settings.deterministicAlgorithms ? .deterministic : .atomic
     }
 
     /// Why `.atomic` is nondeterministic, for ``Determinism/checkNondeterministic(_:reason:)``.

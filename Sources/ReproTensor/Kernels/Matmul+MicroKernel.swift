@@ -1,0 +1,94 @@
+/// The register tile at the heart of ``matmulTiled(_:_:_:m:n:k:transposeA:transposeB:accumulate:)``.
+///
+/// An MR×NR = 8×32 block of C lives in 16 `SIMD16<Float>` accumulators (one AVX-512 register each
+/// when built for the host; 16 of the 32 vector registers, leaving room for the B row and the
+/// broadcasts). At each reduction step the kernel loads one packed row of B (32 floats), broadcasts
+/// each of the 8 packed A values and adds the products with explicit fused multiply-adds. Each
+/// output element is one lane of one accumulator, so its chain of multiply-adds runs in reduction
+/// order: the bits equal the naive kernel's. 8×32 measured as fast as 12×32 or 14×32 with the panels
+/// in cache (about 160 GFLOPS on one Sapphire Rapids core) and divides the batch and feature sizes
+/// of typical MLPs (multiples of 8 and 32) without padding.
+enum MatmulKernel {
+    /// MR: rows of the register tile.
+    static let rows = 8
+    /// NR: columns of the register tile (two SIMD16 vectors).
+    static let cols = 32
+    /// KC: reduction steps per packed slice; a packed B panel (KC×NR floats, 32 KiB) fits in L1.
+    static let depth = 256
+
+    /// Where a panel's elements lie: lane `l` (a row of op(A) or a column of op(B)) at step `p` is
+    /// `start[l*laneStride + p*stepStride]`. B panels always have `laneStride` 1.
+    struct Panel {
+        let start: UnsafePointer<Float>
+        let laneStride: Int
+        let stepStride: Int
+    }
+
+    /// Runs the micro-kernel for the `height`×`width` tile at `c` (rows `rowStride` apart) over
+    /// `depth` packed steps. Full tiles run in place; edge tiles go through a local MR×NR tile, so
+    /// the zero-padded lanes are computed and dropped.
+    static func tile(depth: Int, a: Panel, b: Panel, c: UnsafeMutablePointer<Float>,
+                     rowStride: Int, height: Int, width: Int, fromZero: Bool) {
+        if height == rows && width == cols {
+            microKernel(depth: depth, a: a, b: b, c: c, rowStride: rowStride, fromZero: fromZero)
+            return
+        }
+        withUnsafeTemporaryAllocation(of: Float.self, capacity: rows * cols) { buffer in
+            let local = buffer.baseAddress!
+            local.initialize(repeating: 0, count: rows * cols)
+            if !fromZero {
+                for r in 0..<height { (local + r * cols).update(from: c + r * rowStride, count: width) }
+            }
+            microKernel(depth: depth, a: a, b: b, c: local, rowStride: cols, fromZero: fromZero)
+            for r in 0..<height { (c + r * rowStride).update(from: local + r * cols, count: width) }
+        }
+    }
+
+    /// C[8×32] = (fromZero ? 0 : C) + A·B over `depth` steps of the panels, one fused
+    /// multiply-add chain per element in step order.
+    static func microKernel(depth: Int, a: Panel, b: Panel, c: UnsafeMutablePointer<Float>, rowStride s: Int,
+                            fromZero: Bool) {
+        @inline(__always) func load(_ p: UnsafePointer<Float>) -> SIMD16<Float> {
+            fromZero ? .zero : UnsafeRawPointer(p).loadUnaligned(as: SIMD16<Float>.self)
+        }
+        var c00 = load(c), c01 = load(c + 16)
+        var c10 = load(c + s), c11 = load(c + s + 16)
+        var c20 = load(c + 2 * s), c21 = load(c + 2 * s + 16)
+        var c30 = load(c + 3 * s), c31 = load(c + 3 * s + 16)
+        var c40 = load(c + 4 * s), c41 = load(c + 4 * s + 16)
+        var c50 = load(c + 5 * s), c51 = load(c + 5 * s + 16)
+        var c60 = load(c + 6 * s), c61 = load(c + 6 * s + 16)
+        var c70 = load(c + 7 * s), c71 = load(c + 7 * s + 16)
+        let l = a.laneStride
+        var pa = a.start, pb = b.start
+        for _ in 0..<depth {
+            let b0 = UnsafeRawPointer(pb).loadUnaligned(as: SIMD16<Float>.self)
+            let b1 = UnsafeRawPointer(pb + 16).loadUnaligned(as: SIMD16<Float>.self)
+            let a0 = SIMD16(repeating: pa[0]), a1 = SIMD16(repeating: pa[l])
+            let a2 = SIMD16(repeating: pa[2 * l]), a3 = SIMD16(repeating: pa[3 * l])
+            let a4 = SIMD16(repeating: pa[4 * l]), a5 = SIMD16(repeating: pa[5 * l])
+            let a6 = SIMD16(repeating: pa[6 * l]), a7 = SIMD16(repeating: pa[7 * l])
+            c00.addProduct(a0, b0); c01.addProduct(a0, b1)
+            c10.addProduct(a1, b0); c11.addProduct(a1, b1)
+            c20.addProduct(a2, b0); c21.addProduct(a2, b1)
+            c30.addProduct(a3, b0); c31.addProduct(a3, b1)
+            c40.addProduct(a4, b0); c41.addProduct(a4, b1)
+            c50.addProduct(a5, b0); c51.addProduct(a5, b1)
+            c60.addProduct(a6, b0); c61.addProduct(a6, b1)
+            c70.addProduct(a7, b0); c71.addProduct(a7, b1)
+            pa += a.stepStride
+            pb += b.stepStride
+        }
+        @inline(__always) func store(_ p: UnsafeMutablePointer<Float>, _ v: SIMD16<Float>) {
+            UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD16<Float>.self)
+        }
+        store(c, c00); store(c + 16, c01)
+        store(c + s, c10); store(c + s + 16, c11)
+        store(c + 2 * s, c20); store(c + 2 * s + 16, c21)
+        store(c + 3 * s, c30); store(c + 3 * s + 16, c31)
+        store(c + 4 * s, c40); store(c + 4 * s + 16, c41)
+        store(c + 5 * s, c50); store(c + 5 * s + 16, c51)
+        store(c + 6 * s, c60); store(c + 6 * s + 16, c61)
+        store(c + 7 * s, c70); store(c + 7 * s + 16, c71)
+    }
+}

@@ -1,0 +1,159 @@
+/// op(A) in panels of MR rows and op(B) in panels of NR columns, over the whole reduction, as the
+/// micro-kernel reads them.
+///
+/// A small operand is read where it lies: it stays in cache, so strided reads cost nothing, while
+/// packing it would be pure overhead (a quarter of a 64³ product). A larger one is packed into
+/// scratch memory step by step (`a[p*MR + r]`, `b[p*NR + j]`), so that the kernel streams through
+/// contiguous panels without cache-set conflicts or TLB misses; every element is packed once
+/// (GotoBLAS packs about as much). A ragged last panel is always packed, padded with zeros (the
+/// kernel reads whole panels), and so is op(B) = Bᵀ, whose columns are not contiguous.
+///
+/// Which panels are packed changes only speed: the kernel meets the products in the same order.
+struct MatmulPanels {
+    /// Which panels are packed, and the scratch memory they need.
+    struct Layout {
+        /// Operands of at most this many floats (128 KiB) are read in place.
+        static let inPlaceLimit = 1 << 15
+        /// Packed floats per chunk of packing work.
+        static let packGrain = 1 << 16
+
+        let k: Int
+        let rowPanels: Int
+        let colPanels: Int
+        /// The row panels of op(A) that are packed: all, the ragged last one, or none.
+        let packedRows: Range<Int>
+        /// The column panels of op(B) that are packed.
+        let packedCols: Range<Int>
+
+        init(_ product: MatmulProduct) {
+            let (mr, nr, m, n, k) = (MatmulKernel.rows, MatmulKernel.cols, product.m, product.n, product.k)
+            (self.k, rowPanels, colPanels) = (k, (m + mr - 1) / mr, (n + nr - 1) / nr)
+            packedRows = m * k <= Self.inPlaceLimit ? (m % mr == 0 ? rowPanels..<rowPanels : rowPanels - 1..<rowPanels)
+                : 0..<rowPanels
+            packedCols = product.transposeB || k * n > Self.inPlaceLimit ? 0..<colPanels
+                : (n % nr == 0 ? colPanels..<colPanels : colPanels - 1..<colPanels)
+        }
+
+        /// Floats of packed A, then packed B.
+        var aCount: Int { packedRows.count * MatmulKernel.rows * k }
+        var bCount: Int { packedCols.count * MatmulKernel.cols * k }
+        var scratchCount: Int { aCount + bCount }
+    }
+
+    let product: MatmulProduct
+    let layout: Layout
+    /// Packed panels of op(A) (`layout.packedRows`), each MR·k floats.
+    let a: UnsafeMutablePointer<Float>
+    /// Packed panels of op(B) (`layout.packedCols`), each NR·k floats.
+    let b: UnsafeMutablePointer<Float>
+
+    /// Packs the panels `layout` names into `scratch` (at least `layout.scratchCount` floats),
+    /// in parallel.
+    init(_ product: MatmulProduct, layout: Layout, scratch: UnsafeMutablePointer<Float>) {
+        (self.product, self.layout) = (product, layout)
+        let (mr, nr, k) = (MatmulKernel.rows, MatmulKernel.cols, product.k)
+        (a, b) = (scratch, scratch + layout.aCount)
+        // Chunks of whole panels, A's first: a function of the problem size only.
+        let aGroup = max(1, Layout.packGrain / (mr * k)), bGroup = max(1, Layout.packGrain / (nr * k))
+        let aChunks = (layout.packedRows.count + aGroup - 1) / aGroup
+        let bChunks = (layout.packedCols.count + bGroup - 1) / bGroup
+        let (a, b) = (a, b)
+        Parallel.forEach(chunks: aChunks + bChunks) { chunk in
+            if chunk < aChunks {
+                let first = chunk * aGroup, count = min(aGroup, layout.packedRows.count - first)
+                let panels = layout.packedRows.lowerBound + first..<layout.packedRows.lowerBound + first + count
+                product.packA(panels: panels, into: a + first * mr * k)
+            } else {
+                let first = (chunk - aChunks) * bGroup, count = min(bGroup, layout.packedCols.count - first)
+                let panels = layout.packedCols.lowerBound + first..<layout.packedCols.lowerBound + first + count
+                product.packB(panels: panels, into: b + first * nr * k)
+            }
+        }
+    }
+
+    /// Row panel `i` of op(A), from reduction step `p0`.
+    func aPanel(_ i: Int, from p0: Int) -> MatmulKernel.Panel {
+        let mr = MatmulKernel.rows
+        if layout.packedRows.contains(i) {
+            return .init(start: a + ((i - layout.packedRows.lowerBound) * product.k + p0) * mr, laneStride: 1, stepStride: mr)
+        }
+        return product.transposeA
+            ? .init(start: product.a + p0 * product.m + i * mr, laneStride: 1, stepStride: product.m)
+            : .init(start: product.a + i * mr * product.k + p0, laneStride: product.k, stepStride: 1)
+    }
+
+    /// Column panel `j` of op(B), from reduction step `p0`.
+    func bPanel(_ j: Int, from p0: Int) -> MatmulKernel.Panel {
+        let nr = MatmulKernel.cols
+        if layout.packedCols.contains(j) {
+            return .init(start: b + ((j - layout.packedCols.lowerBound) * product.k + p0) * nr, laneStride: 1, stepStride: nr)
+        }
+        return .init(start: product.b + p0 * product.n + j * nr, laneStride: 1, stepStride: product.n)
+    }
+
+    /// Computes the output block `rows × cols` (starting on a panel boundary), reducing over
+    /// `reduction` only, into `out` (the block's first element; rows `rowStride` apart). Starts each
+    /// element's chain from 0 when `fromZero`, else from the value in `out`.
+    ///
+    /// The reduction runs in slices of `MatmulKernel.depth` steps; between slices the accumulators
+    /// go through `out` (exactly, so each chain is unbroken). Within a slice one B panel stays in L1
+    /// while the block's A panels stream past it from L2.
+    func compute(rows: Range<Int>, cols: Range<Int>, reduction: Range<Int>,
+                 into out: UnsafeMutablePointer<Float>, rowStride: Int, fromZero: Bool) {
+        let (mr, nr) = (MatmulKernel.rows, MatmulKernel.cols)
+        let firstRowPanel = rows.lowerBound / mr, firstColPanel = cols.lowerBound / nr
+        let rowPanels = (rows.count + mr - 1) / mr, colPanels = (cols.count + nr - 1) / nr
+        var p0 = reduction.lowerBound
+        while p0 < reduction.upperBound {
+            let depth = min(MatmulKernel.depth, reduction.upperBound - p0)
+            let first = fromZero && p0 == reduction.lowerBound
+            for colPanel in 0..<colPanels {
+                let width = min(nr, cols.count - colPanel * nr)
+                let bPanel = bPanel(firstColPanel + colPanel, from: p0)
+                for rowPanel in 0..<rowPanels {
+                    let height = min(mr, rows.count - rowPanel * mr)
+                    MatmulKernel.tile(depth: depth, a: aPanel(firstRowPanel + rowPanel, from: p0), b: bPanel,
+                                      c: out + rowPanel * mr * rowStride + colPanel * nr, rowStride: rowStride,
+                                      height: height, width: width, fromZero: first)
+                }
+            }
+            p0 += depth
+        }
+    }
+}
+
+extension MatmulProduct {
+    /// Packs op(A)'s row panels `panels` (all k steps) starting at `dst`.
+    func packA(panels: Range<Int>, into dst: UnsafeMutablePointer<Float>) {
+        let mr = MatmulKernel.rows
+        let i0 = panels.lowerBound * mr
+        if transposeA {
+            // A is k×m: op(A)'s rows at one step are contiguous.
+            MatmulPacking.packContiguous(a + i0, stepStride: m, lanes: min(panels.count * mr, m - i0),
+                                         width: mr, depth: k, into: dst)
+        } else {
+            for panel in panels {
+                let i = panel * mr
+                MatmulPacking.packTransposing(a + i * k, laneStride: k, lanes: min(mr, m - i), width: mr, depth: k,
+                                              into: dst + (i - i0) * k)
+            }
+        }
+    }
+
+    /// Packs op(B)'s column panels `panels` (all k steps) starting at `dst`.
+    func packB(panels: Range<Int>, into dst: UnsafeMutablePointer<Float>) {
+        let nr = MatmulKernel.cols
+        let j0 = panels.lowerBound * nr
+        if transposeB {
+            // B is n×k: op(B)'s columns are contiguous along the reduction.
+            for panel in panels {
+                let j = panel * nr
+                MatmulPacking.packTransposing(b + j * k, laneStride: k, lanes: min(nr, n - j), width: nr, depth: k,
+                                              into: dst + (j - j0) * k)
+            }
+        } else {
+            MatmulPacking.packContiguous(b + j0, stepStride: n, lanes: min(panels.count * nr, n - j0),
+                                         width: nr, depth: k, into: dst)
+        }
+    }
+}

@@ -37,7 +37,7 @@ private func splitK(_ splits: Int) -> MatmulCase.Kernel {
         for settings in [DeterminismSettings.strict, DeterminismSettings(deterministicAlgorithms: false)] {
             for c in MatmulCase(m: 13, n: 40, k: 50, seed: 5).variants {
                 let out = try Determinism.withSettings(settings) { try c.run(dispatched) }
-                #expect(bits(out) == bits(c.run(matmulTiled)), "\(c)")
+                expectSameBits(out, c.run(matmulTiled), "\(c)")
             }
         }
     }
@@ -53,7 +53,8 @@ private func splitK(_ splits: Int) -> MatmulCase.Kernel {
             let chosen = try #require(MatmulAutotuner.cache.withLock { $0[shape] }, "\(c)")
             #expect(MatmulAutotuner.candidates(for: shape).contains(chosen))
             let direct = c.run { chosen.run($0, $1, $2, shape: shape, accumulate: $8) }
-            #expect(bits(second) == bits(direct) && bits(first) == bits(direct), "\(c) chose \(chosen)")
+            expectSameBits(first, direct, "\(c) chose \(chosen)")
+            expectSameBits(second, direct, "\(c) chose \(chosen), second call")
         }
     }
 
@@ -84,15 +85,15 @@ private func splitK(_ splits: Int) -> MatmulCase.Kernel {
             for splits in [2, 3, 4, 8] {
                 expectClose(c.run(splitK(splits)), naive, rtol: 1e-5, scale: scale, "\(c) splits \(splits)")
             }
-            #expect(bits(c.run(splitK(1))) == bits(naive), "\(c)")
+            expectSameBits(c.run(splitK(1)), naive, "\(c)")
         }
     }
 
     @Test func splitKBitsDoNotDependOnThreadCount() {
         for c in MatmulCase(m: 16, n: 40, k: 400, seed: 9).variants where !c.accumulate {
-            let reference = Parallel.withThreadCount(1) { bits(c.run(splitK(4))) }
+            let reference = Parallel.withThreadCount(1) { c.run(splitK(4)) }
             for threads in [2, 3, 7] {
-                #expect(Parallel.withThreadCount(threads) { bits(c.run(splitK(4))) } == reference, "\(c) threads \(threads)")
+                expectSameBits(Parallel.withThreadCount(threads) { c.run(splitK(4)) }, reference, "\(c) threads \(threads)")
             }
         }
     }

@@ -85,7 +85,16 @@ func expectClose(_ actual: [Float], _ expected: [Float], rtol: Float, atol: Floa
     #expect(failures == 0, "\(comment): \(failures) elements differ; first \(first)", sourceLocation: sourceLocation)
 }
 
-func bits(_ x: [Float]) -> [UInt32] { x.map(\.bitPattern) }
+/// Expects the same bits in every element, and names the first that differs.
+func expectSameBits(_ actual: [Float], _ expected: [Float], _ comment: String,
+                    sourceLocation: SourceLocation = #_sourceLocation) {
+    #expect(actual.count == expected.count, "\(comment): \(actual.count) elements, expected \(expected.count)",
+            sourceLocation: sourceLocation)
+    let differing = (0..<min(actual.count, expected.count)).filter { actual[$0].bitPattern != expected[$0].bitPattern }
+    let first = differing.first.map { "element \($0): \(actual[$0]) vs \(expected[$0])" } ?? ""
+    #expect(differing.isEmpty, "\(comment): \(differing.count) elements differ; first \(first)",
+            sourceLocation: sourceLocation)
+}
 
 /// Edge sizes around the 8×32 register tile and the 256-step reduction slice, primes, k = 1,
 /// tall and skinny shapes, and shapes large enough that operands are packed rather than read in
@@ -125,8 +134,22 @@ let matmulShapes: [MatmulCase] = [
     @Test(arguments: matmulShapes)
     func tiledEqualsNaiveBitForBit(_ shape: MatmulCase) {
         for c in shape.variants {
-            #expect(bits(c.run(matmulTiled)) == bits(c.run(matmulNaive)), "\(c)")
+            expectSameBits(c.run(matmulTiled), c.run(matmulNaive), "\(c)")
         }
+    }
+
+    /// Operands are packed only when large and reused (see `MatmulPanels`), so the shapes above
+    /// mostly read them in place; these two pack A (as is and transposed), then B.
+    @Test(arguments: [
+        MatmulCase(m: 521, n: 70, k: 64, seed: 3), MatmulCase(m: 521, n: 70, k: 64, transposeA: true, seed: 3),
+        MatmulCase(m: 75, n: 521, k: 64, seed: 4), MatmulCase(m: 75, n: 521, k: 64, transposeA: true, seed: 4),
+    ])
+    func packedOperandsEqualNaive(_ c: MatmulCase) {
+        let (a, b, _) = c.inputs
+        let layout = MatmulPanels.Layout(MatmulProduct(a: a, b: b, m: c.m, n: c.n, k: c.k, transposeA: c.transposeA,
+                                                       transposeB: c.transposeB))
+        #expect(layout.packedRows.count == layout.rowPanels || layout.packedCols.count == layout.colPanels)
+        expectSameBits(c.run(matmulTiled), c.run(matmulNaive), "\(c)")
     }
 
     @Test func emptyProducts() {
@@ -144,7 +167,7 @@ let matmulShapes: [MatmulCase] = [
     @Test func overwriteIgnoresNaNInTheOutput() {
         let c = MatmulCase(m: 9, n: 33, k: 5)
         let nan = [Float](repeating: .nan, count: c.m * c.n)
-        #expect(bits(c.run(matmulTiled, c: nan)) == bits(c.run(matmulNaive)))
+        expectSameBits(c.run(matmulTiled, c: nan), c.run(matmulNaive), "\(c)")
     }
 
     /// Small enough for a debug build (where the SIMD kernel is about 3000 times slower), large
@@ -153,10 +176,9 @@ let matmulShapes: [MatmulCase] = [
         let shape = MatmulCase(m: 72, n: 64, k: 230, seed: 2)
         #expect(MatmulGrid(m: shape.m, n: shape.n, k: shape.k).count > 1, "the shape must span several tiles")
         for c in shape.variants where c.accumulate == (c.transposeA != c.transposeB) {
-            let reference = Parallel.withThreadCount(1) { bits(c.run(matmulTiled)) }
+            let reference = Parallel.withThreadCount(1) { c.run(matmulTiled) }
             for threads in [2, 3, 4, 7] {
-                #expect(Parallel.withThreadCount(threads) { bits(c.run(matmulTiled)) } == reference,
-                        "\(c) threads \(threads)")
+                expectSameBits(Parallel.withThreadCount(threads) { c.run(matmulTiled) }, reference, "\(c) threads \(threads)")
             }
         }
     }
@@ -175,14 +197,14 @@ let matmulShapes: [MatmulCase] = [
             var (expectedA, expectedB) = (da0, db0)
             matmulNaive(dc, b, &expectedA, m: m, n: k, k: n, transposeB: true, accumulate: accumulate)
             matmulNaive(a, dc, &expectedB, m: k, n: n, k: m, transposeA: true, accumulate: accumulate)
-            #expect(bits(da) == bits(expectedA), "dA, accumulate \(accumulate)")
-            #expect(bits(db) == bits(expectedB), "dB, accumulate \(accumulate)")
+            expectSameBits(da, expectedA, "dA, accumulate \(accumulate)")
+            expectSameBits(db, expectedB, "dB, accumulate \(accumulate)")
         }
         var onlyB = db0
         try matmulBackward(dc, a, b, da: nil, db: &onlyB, m: m, n: n, k: k, accumulate: false)
         var expectedB = db0
         matmulNaive(a, dc, &expectedB, m: k, n: n, k: m, transposeA: true)
-        #expect(bits(onlyB) == bits(expectedB))
+        expectSameBits(onlyB, expectedB, "dB only")
     }
 
     /// numpy's float32 `a @ b`, `dc @ b.T` and `a.T @ dc` (scripts/reference_matmul.py). numpy's
@@ -202,8 +224,7 @@ let matmulShapes: [MatmulCase] = [
             let (a, b, dc) = (floats(v.a), floats(v.b), floats(v.dc))
             // The inputs are numpy's Generator(PCG64(seed)).standard_normal(dtype=float32): Repro's too.
             var g = Generator(PCG64(seed: v.seed))
-            #expect(bits((0..<a.count + b.count).map { _ in g.standardNormalFloat() }) == bits(a + b),
-                    "inputs of seed \(v.seed)")
+            expectSameBits((0..<a.count + b.count).map { _ in g.standardNormalFloat() }, a + b, "inputs of seed \(v.seed)")
             let products: [(MatmulCase, [Float], [Float], [Float])] = [
                 (MatmulCase(m: v.m, n: v.n, k: v.k), a, b, floats(v.c)),
                 (MatmulCase(m: v.m, n: v.k, k: v.n, transposeB: true), dc, b, floats(v.da)),

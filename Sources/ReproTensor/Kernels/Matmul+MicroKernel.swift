@@ -24,30 +24,63 @@ enum MatmulKernel {
         let stepStride: Int
     }
 
-    /// Runs the micro-kernel for the `height`×`width` tile at `c` (rows `rowStride` apart) over
-    /// `depth` packed steps. Full tiles run in place; edge tiles go through a local MR×NR tile, so
-    /// the zero-padded lanes are computed and dropped.
-    static func tile(depth: Int, a: Panel, b: Panel, c: UnsafeMutablePointer<Float>,
-                     rowStride: Int, height: Int, width: Int, fromZero: Bool) {
-        if height == rows && width == cols {
+    /// Runs the micro-kernel for the `height`×`width` tile at `c` (element (r, l) at
+    /// `c[r*rowStride + l*colStride]`) over `depth` packed steps. Whole tiles with contiguous rows
+    /// run in place; others go through a local MR×NR tile: whole tiles of a transposed output
+    /// (contiguous columns) are transposed in and out 8×8 blocks at a time, ragged tiles are copied
+    /// element by element, their zero-padded lanes computed and dropped.
+    static func tile(depth: Int, a: Panel, b: Panel, c: UnsafeMutablePointer<Float>, rowStride: Int, colStride: Int,
+                     height: Int, width: Int, fromZero: Bool) {
+        let whole = height == rows && width == cols
+        if whole && colStride == 1 {
             microKernel(depth: depth, a: a, b: b, c: c, rowStride: rowStride, fromZero: fromZero)
             return
         }
         withUnsafeTemporaryAllocation(of: Float.self, capacity: rows * cols) { buffer in
             let local = buffer.baseAddress!
+            if whole && rowStride == 1 {
+                if !fromZero {
+                    for q in stride(from: 0, to: cols, by: 8) {
+                        MatmulPacking.transpose8x8(c + q * colStride, stride: colStride, into: local + q, stride: cols)
+                    }
+                }
+                microKernel(depth: depth, a: a, b: b, c: local, rowStride: cols, fromZero: fromZero)
+                for q in stride(from: 0, to: cols, by: 8) {
+                    MatmulPacking.transpose8x8(local + q, stride: cols, into: c + q * colStride, stride: colStride)
+                }
+                return
+            }
             local.initialize(repeating: 0, count: rows * cols)
             if !fromZero {
-                for r in 0..<height { (local + r * cols).update(from: c + r * rowStride, count: width) }
+                for r in 0..<height {
+                    for l in 0..<width { local[r * cols + l] = c[r * rowStride + l * colStride] }
+                }
             }
             microKernel(depth: depth, a: a, b: b, c: local, rowStride: cols, fromZero: fromZero)
-            for r in 0..<height { (c + r * rowStride).update(from: local + r * cols, count: width) }
+            for r in 0..<height {
+                for l in 0..<width { c[r * rowStride + l * colStride] = local[r * cols + l] }
+            }
         }
     }
 
     /// C[8×32] = (fromZero ? 0 : C) + A·B over `depth` steps of the panels, one fused
     /// multiply-add chain per element in step order.
-    static func microKernel(depth: Int, a: Panel, b: Panel, c: UnsafeMutablePointer<Float>, rowStride s: Int,
+    static func microKernel(depth: Int, a: Panel, b: Panel, c: UnsafeMutablePointer<Float>, rowStride: Int,
                             fromZero: Bool) {
+        // A's rows adjacent (packed, or A transposed) is the common case: a constant lane stride
+        // lets the compiler address the 8 broadcasts as fixed offsets (measured: 2-5% faster).
+        if a.laneStride == 1 {
+            microKernel(depth: depth, a: a.start, laneStride: 1, stepStride: a.stepStride, b: b, c: c,
+                        rowStride: rowStride, fromZero: fromZero)
+        } else {
+            microKernel(depth: depth, a: a.start, laneStride: a.laneStride, stepStride: a.stepStride, b: b, c: c,
+                        rowStride: rowStride, fromZero: fromZero)
+        }
+    }
+
+    @inline(__always)
+    private static func microKernel(depth: Int, a: UnsafePointer<Float>, laneStride l: Int, stepStride: Int, b: Panel,
+                                    c: UnsafeMutablePointer<Float>, rowStride s: Int, fromZero: Bool) {
         @inline(__always) func load(_ p: UnsafePointer<Float>) -> SIMD16<Float> {
             fromZero ? .zero : UnsafeRawPointer(p).loadUnaligned(as: SIMD16<Float>.self)
         }
@@ -59,8 +92,7 @@ enum MatmulKernel {
         var c50 = load(c + 5 * s), c51 = load(c + 5 * s + 16)
         var c60 = load(c + 6 * s), c61 = load(c + 6 * s + 16)
         var c70 = load(c + 7 * s), c71 = load(c + 7 * s + 16)
-        let l = a.laneStride
-        var pa = a.start, pb = b.start
+        var pa = a, pb = b.start
         for _ in 0..<depth {
             let b0 = UnsafeRawPointer(pb).loadUnaligned(as: SIMD16<Float>.self)
             let b1 = UnsafeRawPointer(pb + 16).loadUnaligned(as: SIMD16<Float>.self)
@@ -76,7 +108,7 @@ enum MatmulKernel {
             c50.addProduct(a5, b0); c51.addProduct(a5, b1)
             c60.addProduct(a6, b0); c61.addProduct(a6, b1)
             c70.addProduct(a7, b0); c71.addProduct(a7, b1)
-            pa += a.stepStride
+            pa += stepStride
             pb += b.stepStride
         }
         @inline(__always) func store(_ p: UnsafeMutablePointer<Float>, _ v: SIMD16<Float>) {

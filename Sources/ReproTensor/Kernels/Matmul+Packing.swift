@@ -36,22 +36,9 @@ enum MatmulPacking {
         let fullGroups = lanes / 8
         let fullSteps = depth / 8 * 8
         for group in 0..<fullGroups {
-            let rows = src + group * 8 * laneStride
             for p in stride(from: 0, to: fullSteps, by: 8) {
-                @inline(__always) func row(_ r: Int) -> SIMD8<Float> {
-                    UnsafeRawPointer(rows + r * laneStride + p).loadUnaligned(as: SIMD8<Float>.self)
-                }
-                let t = transpose((row(0), row(1), row(2), row(3), row(4), row(5), row(6), row(7)))
-                let out = UnsafeMutableRawPointer(dst + p * width + group * 8)
-                let step = width * 4
-                out.storeBytes(of: t.0, as: SIMD8<Float>.self)
-                out.storeBytes(of: t.1, toByteOffset: step, as: SIMD8<Float>.self)
-                out.storeBytes(of: t.2, toByteOffset: 2 * step, as: SIMD8<Float>.self)
-                out.storeBytes(of: t.3, toByteOffset: 3 * step, as: SIMD8<Float>.self)
-                out.storeBytes(of: t.4, toByteOffset: 4 * step, as: SIMD8<Float>.self)
-                out.storeBytes(of: t.5, toByteOffset: 5 * step, as: SIMD8<Float>.self)
-                out.storeBytes(of: t.6, toByteOffset: 6 * step, as: SIMD8<Float>.self)
-                out.storeBytes(of: t.7, toByteOffset: 7 * step, as: SIMD8<Float>.self)
+                transpose8x8(src + group * 8 * laneStride + p, stride: laneStride, into: dst + p * width + group * 8,
+                             stride: width)
             }
             for p in fullSteps..<depth {
                 for lane in group * 8..<group * 8 + 8 { dst[p * width + lane] = src[lane * laneStride + p] }
@@ -61,6 +48,22 @@ enum MatmulPacking {
             for lane in fullGroups * 8..<lanes { dst[p * width + lane] = src[lane * laneStride + p] }
             (dst + p * width + lanes).update(repeating: 0, count: width - lanes)
         }
+    }
+
+    /// Writes the transpose of the 8×8 block at `src` (rows `stride` apart) to `dst` (rows
+    /// `dstStride` apart): `dst[j*dstStride + i] = src[i*stride + j]`.
+    @inline(__always)
+    static func transpose8x8(_ src: UnsafePointer<Float>, stride: Int, into dst: UnsafeMutablePointer<Float>,
+                             stride dstStride: Int) {
+        @inline(__always) func row(_ i: Int) -> SIMD8<Float> {
+            UnsafeRawPointer(src + i * stride).loadUnaligned(as: SIMD8<Float>.self)
+        }
+        @inline(__always) func store(_ j: Int, _ v: SIMD8<Float>) {
+            UnsafeMutableRawPointer(dst + j * dstStride).storeBytes(of: v, as: SIMD8<Float>.self)
+        }
+        let t = transpose((row(0), row(1), row(2), row(3), row(4), row(5), row(6), row(7)))
+        store(0, t.0); store(1, t.1); store(2, t.2); store(3, t.3)
+        store(4, t.4); store(5, t.5); store(6, t.6); store(7, t.7)
     }
 
     typealias Block = (SIMD8<Float>, SIMD8<Float>, SIMD8<Float>, SIMD8<Float>,

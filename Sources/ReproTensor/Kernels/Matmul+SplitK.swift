@@ -28,14 +28,16 @@ public func matmulSplitK(
     let product = MatmulProduct(a: a, b: b, m: m, n: n, k: k, transposeA: transposeA, transposeB: transposeB)
     let partials = UnsafeMutablePointer<Float>.allocate(capacity: parts * m * n)
     defer { partials.deallocate() }
-    product.withPanels { panels in
-        let grid = MatmulGrid(m: m, n: n, k: k / parts)
+    let (oriented, output) = product.oriented(into: partials)
+    oriented.withPanels { panels in
+        let grid = MatmulGrid(m: oriented.m, n: oriented.n, k: k / parts)
         Parallel.forEach(chunks: parts * grid.count) { chunk in
             let (part, index) = chunk.quotientAndRemainder(dividingBy: grid.count)
             let (rows, cols) = grid.tile(index)
+            let partial = MatmulOutput(start: output.start + part * m * n, rowStride: output.rowStride,
+                                       colStride: output.colStride)
             panels.compute(rows: rows, cols: cols, reduction: part * k / parts..<(part + 1) * k / parts,
-                           into: partials + part * m * n + rows.lowerBound * n + cols.lowerBound,
-                           rowStride: n, fromZero: true)
+                           into: partial, fromZero: true)
         }
     }
     // Add the parts element by element, in part order, in parallel over rows.

@@ -72,12 +72,12 @@ public func matmulTiled(
         if !accumulate { c.update(repeating: 0, count: m * n) }
         return
     }
-    product.withPanels { panels in
-        let grid = MatmulGrid(m: m, n: n, k: k)
+    let (oriented, output) = product.oriented(into: c)
+    oriented.withPanels { panels in
+        let grid = MatmulGrid(m: oriented.m, n: oriented.n, k: k)
         Parallel.forEach(chunks: grid.count) { chunk in
             let (rows, cols) = grid.tile(chunk)
-            panels.compute(rows: rows, cols: cols, reduction: 0..<k,
-                           into: c + rows.lowerBound * n + cols.lowerBound, rowStride: n, fromZero: !accumulate)
+            panels.compute(rows: rows, cols: cols, reduction: 0..<k, into: output, fromZero: !accumulate)
         }
     }
 }
@@ -98,6 +98,20 @@ struct MatmulProduct {
         (self.transposeA, self.transposeB) = (transposeA, transposeB)
     }
 
+    /// The product to run for C = this product (C row-major m×n at `c`), and where its output
+    /// goes: this product, or Cᵀ = op(B)ᵀ·op(A)ᵀ written transposed when that packs less.
+    ///
+    /// op(B) = Bᵀ must be transposed into panels (its columns are not contiguous), k·n floats;
+    /// computed transposed, it is read in place and op(A) is transposed instead (m·k floats, none
+    /// when A is transposed too). Worth it when m < n: the input gradient dY·Wᵀ of a layer with a
+    /// small batch packs the batch's rows instead of the whole weight. The products meet each
+    /// element in the same order either way (a fused multiply-add is symmetric in its factors).
+    func oriented(into c: UnsafeMutablePointer<Float>) -> (MatmulProduct, MatmulOutput) {
+        guard transposeB, transposeA || m < n else { return (self, MatmulOutput(start: c, rowStride: n, colStride: 1)) }
+        let swapped = MatmulProduct(a: b, b: a, m: n, n: m, k: k, transposeA: !transposeB, transposeB: !transposeA)
+        return (swapped, MatmulOutput(start: c, rowStride: 1, colStride: n))
+    }
+
     /// Prepares both operands' panels for the micro-kernel (packing in parallel where needed) and
     /// passes them to `body`.
     func withPanels<T>(_ body: (MatmulPanels) -> T) -> T {
@@ -106,6 +120,15 @@ struct MatmulProduct {
             body(MatmulPanels(self, layout: layout, scratch: scratch))
         }
     }
+}
+
+/// Where a product's output lies: element (i, j) at `start[i*rowStride + j*colStride]`.
+struct MatmulOutput {
+    let start: UnsafeMutablePointer<Float>
+    let rowStride: Int
+    let colStride: Int
+
+    func at(_ i: Int, _ j: Int) -> UnsafeMutablePointer<Float> { start + i * rowStride + j * colStride }
 }
 
 /// How an m×n output is cut into tiles that run in parallel: a function of the problem size only.

@@ -68,7 +68,8 @@ private func splitK(_ splits: Int) -> MatmulCase.Kernel {
 
     @Test func candidatesSplitOnlyLongReductions() {
         func candidates(k: Int) -> [MatmulVariant] {
-            MatmulAutotuner.candidates(for: MatmulShape(m: 8, n: 8, k: k, transposeA: false, transposeB: false, threads: 2))
+            MatmulAutotuner.candidates(
+                for: MatmulShape(m: 8, n: 8, k: k, transposeA: false, transposeB: false, threads: 2))
         }
         #expect(candidates(k: 127) == [.tiled])
         #expect(candidates(k: 128) == [.tiled, .splitK(2)])
@@ -93,7 +94,8 @@ private func splitK(_ splits: Int) -> MatmulCase.Kernel {
         for c in MatmulCase(m: 16, n: 40, k: 400, seed: 9).variants where !c.accumulate {
             let reference = Parallel.withThreadCount(1) { c.run(splitK(4)) }
             for threads in [2, 3, 7] {
-                expectSameBits(Parallel.withThreadCount(threads) { c.run(splitK(4)) }, reference, "\(c) threads \(threads)")
+                let out = Parallel.withThreadCount(threads) { c.run(splitK(4)) }
+                expectSameBits(out, reference, "\(c) threads \(threads)")
             }
         }
     }

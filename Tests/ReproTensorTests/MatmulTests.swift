@@ -53,7 +53,8 @@ struct MatmulCase: CustomStringConvertible, Sendable {
         try (a ?? x.a).withUnsafeBufferPointer { a in
             try (b ?? x.b).withUnsafeBufferPointer { b in
                 try out.withUnsafeMutableBufferPointer { c in
-                    try kernel(a.baseAddress!, b.baseAddress!, c.baseAddress!, m, n, k, transposeA, transposeB, accumulate)
+                    try kernel(a.baseAddress!, b.baseAddress!, c.baseAddress!, m, n, k,
+                               transposeA, transposeB, accumulate)
                 }
             }
         }
@@ -178,7 +179,8 @@ let matmulShapes: [MatmulCase] = [
         for c in shape.variants where c.accumulate == (c.transposeA != c.transposeB) {
             let reference = Parallel.withThreadCount(1) { c.run(matmulTiled) }
             for threads in [2, 3, 4, 7] {
-                expectSameBits(Parallel.withThreadCount(threads) { c.run(matmulTiled) }, reference, "\(c) threads \(threads)")
+                let out = Parallel.withThreadCount(threads) { c.run(matmulTiled) }
+                expectSameBits(out, reference, "\(c) threads \(threads)")
             }
         }
     }
@@ -224,7 +226,8 @@ let matmulShapes: [MatmulCase] = [
             let (a, b, dc) = (floats(v.a), floats(v.b), floats(v.dc))
             // The inputs are numpy's Generator(PCG64(seed)).standard_normal(dtype=float32): Repro's too.
             var g = Generator(PCG64(seed: v.seed))
-            expectSameBits((0..<a.count + b.count).map { _ in g.standardNormalFloat() }, a + b, "inputs of seed \(v.seed)")
+            let drawn = (0..<a.count + b.count).map { _ in g.standardNormalFloat() }
+            expectSameBits(drawn, a + b, "inputs of seed \(v.seed)")
             let products: [(MatmulCase, [Float], [Float], [Float])] = [
                 (MatmulCase(m: v.m, n: v.n, k: v.k), a, b, floats(v.c)),
                 (MatmulCase(m: v.m, n: v.k, k: v.n, transposeB: true), dc, b, floats(v.da)),

@@ -2,8 +2,8 @@
 ///
 /// An MR×NR = 8×32 block of C lives in 16 `SIMD16<Float>` accumulators (one AVX-512 register each
 /// when built for the host; 16 of the 32 vector registers, leaving room for the B row and the
-/// broadcasts). At each reduction step the kernel loads one packed row of B (32 floats), broadcasts
-/// each of the 8 packed A values and adds the products with explicit fused multiply-adds. Each
+/// broadcasts). At each reduction step the kernel loads the B panel's 32 floats, broadcasts each of
+/// the A panel's 8 values and adds the products with explicit fused multiply-adds. Each
 /// output element is one lane of one accumulator, so its chain of multiply-adds runs in reduction
 /// order: the bits equal the naive kernel's. 8×32 measured as fast as 12×32 or 14×32 with the panels
 /// in cache (about 160 GFLOPS on one Sapphire Rapids core) and divides the batch and feature sizes

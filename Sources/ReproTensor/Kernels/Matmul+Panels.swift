@@ -81,7 +81,8 @@ struct MatmulPanels {
     func aPanel(_ i: Int, from p0: Int) -> MatmulKernel.Panel {
         let mr = MatmulKernel.rows
         if layout.packedRows.contains(i) {
-            return .init(start: a + ((i - layout.packedRows.lowerBound) * product.k + p0) * mr, laneStride: 1, stepStride: mr)
+            let panel = a + (i - layout.packedRows.lowerBound) * mr * product.k
+            return .init(start: panel + p0 * mr, laneStride: 1, stepStride: mr)
         }
         return product.transposeA
             ? .init(start: product.a + p0 * product.m + i * mr, laneStride: 1, stepStride: product.m)
@@ -92,7 +93,8 @@ struct MatmulPanels {
     func bPanel(_ j: Int, from p0: Int) -> MatmulKernel.Panel {
         let nr = MatmulKernel.cols
         if layout.packedCols.contains(j) {
-            return .init(start: b + ((j - layout.packedCols.lowerBound) * product.k + p0) * nr, laneStride: 1, stepStride: nr)
+            let panel = b + (j - layout.packedCols.lowerBound) * nr * product.k
+            return .init(start: panel + p0 * nr, laneStride: 1, stepStride: nr)
         }
         return .init(start: product.b + p0 * product.n + j * nr, laneStride: 1, stepStride: product.n)
     }

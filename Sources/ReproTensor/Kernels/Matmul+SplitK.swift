@@ -2,18 +2,17 @@
 /// that run in parallel, each into its own partial product, then added in part order.
 ///
 /// Worth it when the output is too small to keep every core busy but the reduction is long
-/// (e.g. a 64×64 weight gradient summed over thousands of samples). Part `s` covers reduction steps
-/// `s*k/splits ..< (s+1)*k/splits`; each part is a fused multiply-add chain as in the tiled kernel,
-/// and element by element
-/// `c = ((c0 + part0) + part1) + …` with `c0` the old C element (`accumulate`) or, without it,
-/// `c = (part0 + part1) + …`.
+/// (e.g. a 64×64 weight gradient summed over thousands of samples). With `s = min(splits, k)`
+/// parts, part `p` covers reduction steps `p*k/s ..< (p+1)*k/s` as one fused multiply-add chain
+/// (as in the tiled kernel), and each element is `c = ((c0 + part0) + part1) + …`, with `c0` the
+/// old element when accumulating, else `c = (part0 + part1) + …`.
 ///
 /// Matches `np.matmul` up to summation order. Not used by the deterministic path; the autotuner
 /// times it (see ``matmul(_:_:_:m:n:k:transposeA:transposeB:accumulate:)``).
 ///
-/// - Determinism: for a fixed `splits`, identical bits for any thread count. Different `splits`
-///   add in a different order, so the bits differ from ``matmulTiled(_:_:_:m:n:k:transposeA:transposeB:accumulate:)``
-///   and between split counts.
+/// - Determinism: for a fixed `splits`, identical bits for any thread count. The sum's order
+///   depends on `splits`, so the bits differ between split counts and from
+///   ``matmulTiled(_:_:_:m:n:k:transposeA:transposeB:accumulate:)`` (which is `splits` 1).
 public func matmulSplitK(
     _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>,
     m: Int, n: Int, k: Int, transposeA: Bool = false, transposeB: Bool = false, accumulate: Bool = false,

@@ -8,7 +8,7 @@
 // - C is stored m×n and must not overlap A or B.
 //
 // The two gradient products of C = A·B (A m×k, B k×n) are these products with a transposed operand
-// (``matmulBackward(_:_:_:_:_:m:n:k:accumulate:)`` runs both):
+// (``matmulBackward(_:_:_:da:db:m:n:k:accumulate:)`` runs both):
 // - dA[m×k] = dC·Bᵀ: `(dC, B, dA, m: m, n: k, k: n, transposeB: true)`;
 // - dB[k×n] = Aᵀ·dC: `(A, dC, dB, m: k, n: n, k: m, transposeA: true)`.
 //

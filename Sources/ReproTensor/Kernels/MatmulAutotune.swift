@@ -15,8 +15,9 @@ import Synchronization
 ///   a different reduction order: the result bits can change from run to run.
 ///
 /// - Throws: ``NondeterministicOperationError`` when `benchmark` is on while deterministic
-///   algorithms are required (the default), before anything is timed or written. PyTorch in that situation silently ignores `cudnn.benchmark`; Repro makes
-///   the conflict visible. With `warnOnly` it warns once and autotunes.
+///   algorithms are required (the default), before anything is timed or written. PyTorch in that
+///   situation silently ignores `cudnn.benchmark`; Repro makes the conflict visible. With
+///   `warnOnly` it warns once and autotunes.
 /// - Determinism: with `benchmark` off, identical bits for any thread count (equal to `matmulNaive`);
 ///   with it on, none across runs.
 public func matmul(
@@ -110,7 +111,11 @@ enum MatmulAutotuner {
             let count = shape.m * shape.n
             let scratch = UnsafeMutablePointer<Float>.allocate(capacity: count)
             defer { scratch.deallocate() }
-            if accumulate { scratch.initialize(from: c, count: count) } else { scratch.initialize(repeating: 0, count: count) }
+            if accumulate {
+                scratch.initialize(from: c, count: count)
+            } else {
+                scratch.initialize(repeating: 0, count: count)
+            }
             let clock = ContinuousClock()
             for candidate in candidates {
                 candidate.run(a, b, scratch, shape: shape, accumulate: accumulate)  // warm-up

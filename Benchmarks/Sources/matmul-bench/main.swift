@@ -3,8 +3,8 @@
 // Driven by Benchmarks/matmul_vs_numpy.py, which times numpy on the same cases in the same run.
 //
 // Usage: matmul-bench THREADS REPEATS m,n,k,transposeA,transposeB ...   (transposes as 0 or 1)
-// Kernels: "tiled" (matmulTiled, the deterministic path) and "autotuned" (matmul with
-// DeterminismSettings.fast; the first call, which tunes, is not timed).
+// Kernels: "tiled" (matmulTiled, the deterministic path) and "autotuned" (matmul with the
+// process-wide settings DeterminismSettings.fast; the first call, which tunes, is not timed).
 import Foundation
 import ReproRandom
 import ReproTensor
@@ -47,19 +47,18 @@ Parallel.withThreadCount(threads) {
         generator.fillRandomFloat(a)
         generator.fillRandomFloat(b)
         c.initialize(repeating: 0)
-        let kernels: [(String, () -> Void)] = [
-            ("tiled", {
+        let kernels: [(String, DeterminismSettings, () -> Void)] = [
+            ("tiled", .strict, {
                 matmulTiled(a.baseAddress!, b.baseAddress!, c.baseAddress!, m: m, n: n, k: k,
                             transposeA: transposeA, transposeB: transposeB)
             }),
-            ("autotuned", {
-                try! Determinism.withSettings(.fast) {
-                    try matmul(a.baseAddress!, b.baseAddress!, c.baseAddress!, m: m, n: n, k: k,
-                               transposeA: transposeA, transposeB: transposeB)
-                }
+            ("autotuned", .fast, {
+                try! matmul(a.baseAddress!, b.baseAddress!, c.baseAddress!, m: m, n: n, k: k,
+                            transposeA: transposeA, transposeB: transposeB)
             }),
         ]
-        for (name, body) in kernels {
+        for (name, settings, body) in kernels {
+            Determinism.settings = settings
             let time = bestTime(body)
             print(#"{"m": \#(m), "n": \#(n), "k": \#(k), "transposeA": \#(transposeA), "transposeB": \#(transposeB), "#
                 + #""threads": \#(threads), "kernel": "\#(name)", "seconds": \#(time)}"#)

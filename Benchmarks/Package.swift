@@ -1,6 +1,7 @@
 // swift-tools-version: 6.0
 // Benchmarks live in their own package so the library's users and CI never build them.
-// Run: python3 Benchmarks/rng_vs_numpy.py   (builds this package in release mode for the host CPU)
+// Run: python3 Benchmarks/rng_vs_numpy.py, python3 Benchmarks/matmul_vs_numpy.py
+// (each builds this package in release mode for the host CPU)
 import PackageDescription
 
 let package = Package(
@@ -10,6 +11,13 @@ let package = Package(
         .executableTarget(
             name: "repro-bench",
             dependencies: [.product(name: "ReproRandom", package: "Repro")]
+        ),
+        .executableTarget(
+            name: "matmul-bench",
+            dependencies: [
+                .product(name: "ReproRandom", package: "Repro"),
+                .product(name: "ReproTensor", package: "Repro"),
+            ]
         ),
     ]
 )

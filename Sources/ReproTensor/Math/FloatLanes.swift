@@ -22,6 +22,7 @@ protocol FloatLanes {
     init(bits: Bits)
 
     static func .< (lhs: Self, rhs: Self) -> Mask
+    static func .<= (lhs: Self, rhs: Self) -> Mask
     static func .== (lhs: Self, rhs: Self) -> Mask
     static func .!= (lhs: Self, rhs: Self) -> Mask
     /// `other` where `mask` is set, `self` elsewhere.
@@ -69,6 +70,7 @@ extension Float: FloatLanes {
     @inline(__always) var bits: Int32 { Int32(bitPattern: bitPattern) }
     @inline(__always) init(bits: Int32) { self.init(bitPattern: UInt32(bitPattern: bits)) }
     @inline(__always) static func .< (lhs: Float, rhs: Float) -> Bool { lhs < rhs }
+    @inline(__always) static func .<= (lhs: Float, rhs: Float) -> Bool { lhs <= rhs }
     @inline(__always) static func .== (lhs: Float, rhs: Float) -> Bool { lhs == rhs }
     @inline(__always) static func .!= (lhs: Float, rhs: Float) -> Bool { lhs != rhs }
     @inline(__always) func replacing(with other: Float, where mask: Bool) -> Float { mask ? other : self }

@@ -25,17 +25,10 @@ extension Elementwise {
     /// passes the gradient), as `torch.relu`'s.
     public static func unaryBackward(_ op: UnaryOp, saved: UnsafePointer<Float>, gradOutput: UnsafePointer<Float>,
                                      into gradInput: UnsafeMutablePointer<Float>, count: Int) {
-        @inline(__always) func run(_ op: UnaryOp) {
-            map(count, gradInput) { op.backward(saved.lanes(at: $0, count: $1), gradOutput.lanes(at: $0, count: $1)) }
-        }
-        // One specialised loop per op.
-        switch op {
-        case .relu: run(.relu)
-        case .tanh: run(.tanh)
-        case .sigmoid: run(.sigmoid)
-        case .gelu: run(.gelu)
-        case .exp: run(.exp)
-        case .log: run(.log)
+        forEachChunk(count: count, grain: grain) { chunk in
+            forEachLanes(chunk) { i, n in
+                gradInput.store(op.backward(saved.lanes(at: i, count: n), gradOutput.lanes(at: i, count: n)), at: i, count: n)
+            }
         }
     }
 
@@ -68,9 +61,11 @@ extension Elementwise {
             case .sub: binary(.mul, g, scalar: -1, into: gradB, count: count)
             case .mul: binary(.mul, g, a, into: gradB, count: count)
             case .div:
-                map(count, gradB) {
-                    divideBackwardDenominator(a.lanes(at: $0, count: $1), b.lanes(at: $0, count: $1),
-                                              g.lanes(at: $0, count: $1))
+                forEachChunk(count: count, grain: grain) { chunk in
+                    forEachLanes(chunk) { i, n in
+                        let grad = divideBackwardDenominator(a.lanes(at: i, count: n), b.lanes(at: i, count: n), g.lanes(at: i, count: n))
+                        gradB.store(grad, at: i, count: n)
+                    }
                 }
             }
         }

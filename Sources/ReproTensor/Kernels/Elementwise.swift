@@ -70,11 +70,8 @@ public enum Elementwise {
     /// `out[i] = a[i] op b[i]` for `i` in `0..<count`.
     public static func binary(_ op: BinaryOp, _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>,
                               into out: UnsafeMutablePointer<Float>, count: Int) {
-        switch op {
-        case .add: map(count, out) { a.lanes(at: $0, count: $1) + b.lanes(at: $0, count: $1) }
-        case .sub: map(count, out) { a.lanes(at: $0, count: $1) - b.lanes(at: $0, count: $1) }
-        case .mul: map(count, out) { a.lanes(at: $0, count: $1) * b.lanes(at: $0, count: $1) }
-        case .div: map(count, out) { a.lanes(at: $0, count: $1) / b.lanes(at: $0, count: $1) }
+        forEachChunk(count: count, grain: grain) { chunk in
+            forEachLanes(chunk) { i, n in out.store(op.apply(a.lanes(at: i, count: n), b.lanes(at: i, count: n)), at: i, count: n) }
         }
     }
 
@@ -82,11 +79,8 @@ public enum Elementwise {
     public static func binary(_ op: BinaryOp, _ a: UnsafePointer<Float>, scalar b: Float,
                               into out: UnsafeMutablePointer<Float>, count: Int) {
         let s = Lanes(repeating: b)
-        switch op {
-        case .add: map(count, out) { a.lanes(at: $0, count: $1) + s }
-        case .sub: map(count, out) { a.lanes(at: $0, count: $1) - s }
-        case .mul: map(count, out) { a.lanes(at: $0, count: $1) * s }
-        case .div: map(count, out) { a.lanes(at: $0, count: $1) / s }
+        forEachChunk(count: count, grain: grain) { chunk in
+            forEachLanes(chunk) { i, n in out.store(op.apply(a.lanes(at: i, count: n), s), at: i, count: n) }
         }
     }
 
@@ -94,11 +88,8 @@ public enum Elementwise {
     public static func binary(_ op: BinaryOp, scalar a: Float, _ b: UnsafePointer<Float>,
                               into out: UnsafeMutablePointer<Float>, count: Int) {
         let s = Lanes(repeating: a)
-        switch op {
-        case .add: map(count, out) { s + b.lanes(at: $0, count: $1) }
-        case .sub: map(count, out) { s - b.lanes(at: $0, count: $1) }
-        case .mul: map(count, out) { s * b.lanes(at: $0, count: $1) }
-        case .div: map(count, out) { s / b.lanes(at: $0, count: $1) }
+        forEachChunk(count: count, grain: grain) { chunk in
+            forEachLanes(chunk) { i, n in out.store(op.apply(s, b.lanes(at: i, count: n)), at: i, count: n) }
         }
     }
 
@@ -106,46 +97,19 @@ public enum Elementwise {
     /// vector broadcast over the rows (a bias, say).
     public static func binary(_ op: BinaryOp, _ a: UnsafePointer<Float>, row: UnsafePointer<Float>,
                               into out: UnsafeMutablePointer<Float>, rows: Int, cols: Int) {
-        switch op {
-        case .add: mapRows(rows, cols, out) { a.lanes(at: $0, count: $2) + row.lanes(at: $1, count: $2) }
-        case .sub: mapRows(rows, cols, out) { a.lanes(at: $0, count: $2) - row.lanes(at: $1, count: $2) }
-        case .mul: mapRows(rows, cols, out) { a.lanes(at: $0, count: $2) * row.lanes(at: $1, count: $2) }
-        case .div: mapRows(rows, cols, out) { a.lanes(at: $0, count: $2) / row.lanes(at: $1, count: $2) }
+        forEachChunk(count: rows, grain: Swift.max(1, grain / Swift.max(1, cols))) { chunk in
+            for r in chunk {
+                let (ar, outr) = (a + r * cols, out + r * cols)
+                forEachLanes(0..<cols) { c, n in outr.store(op.apply(ar.lanes(at: c, count: n), row.lanes(at: c, count: n)), at: c, count: n) }
+            }
         }
     }
 
     /// `out[i] = op(x[i])`.
     public static func unary(_ op: UnaryOp, _ x: UnsafePointer<Float>, into out: UnsafeMutablePointer<Float>,
                              count: Int) {
-        switch op {
-        case .relu: map(count, out) { UnaryOp.relu.apply(x.lanes(at: $0, count: $1)) }
-        case .tanh: map(count, out) { ReproMath.tanhLanes(x.lanes(at: $0, count: $1)) }
-        case .sigmoid: map(count, out) { ReproMath.sigmoidLanes(x.lanes(at: $0, count: $1)) }
-        case .gelu: map(count, out) { gelu(x.lanes(at: $0, count: $1)) }
-        case .exp: map(count, out) { ReproMath.expLanes(x.lanes(at: $0, count: $1)) }
-        case .log: map(count, out) { ReproMath.logLanes(x.lanes(at: $0, count: $1)) }
-        }
-    }
-
-    /// Writes `vector(start, count)` to `out[start..<start + count]` for every piece of 16 (and the
-    /// tail) of `0..<count`, chunks in parallel.
-    @inline(__always)
-    static func map(_ count: Int, _ out: UnsafeMutablePointer<Float>, _ vector: (Int, Int) -> Lanes) {
         forEachChunk(count: count, grain: grain) { chunk in
-            forEachLanes(chunk) { start, n in out.store(vector(start, n), at: start, count: n) }
-        }
-    }
-
-    /// `map` over the rows of a `[rows, cols]` matrix: `vector(index, column, count)`.
-    @inline(__always)
-    static func mapRows(_ rows: Int, _ cols: Int, _ out: UnsafeMutablePointer<Float>,
-                        _ vector: (Int, Int, Int) -> Lanes) {
-        let rowsPerChunk = Swift.max(1, grain / Swift.max(1, cols))
-        forEachChunk(count: rows, grain: rowsPerChunk) { chunk in
-            for r in chunk {
-                let base = r * cols
-                forEachLanes(0..<cols) { c, n in out.store(vector(base + c, c, n), at: base + c, count: n) }
-            }
+            forEachLanes(chunk) { i, n in out.store(op.apply(x.lanes(at: i, count: n)), at: i, count: n) }
         }
     }
 }

@@ -41,15 +41,16 @@ extension ReproMath {
     }
 
     /// (nHi + nLo) / (1 + tHi + tLo) for t in [0, 1], as qHi + qLo with |qLo| ≲ 2^-22·|qHi|: 1 + tHi
-    /// is kept exact as s + c (Fast2Sum), the remainder of nHi / s is exact (a fused multiply-add),
-    /// and the first-order correction for nLo, c and tLo goes into qLo. Rounding qHi + qLo once
-    /// gives the quotient to about half an ulp.
+    /// is kept exact as s + c (Fast2Sum), qHi = nHi·(1/s), and the remainder nHi − qHi·s (one
+    /// fused multiply-add) with the first-order terms of nLo, c and tLo goes into qLo. One division;
+    /// rounding qHi + qLo once gives the quotient to about half an ulp.
     @inline(__always)
     static func divide<V: FloatLanes>(_ nHi: V, _ nLo: V, byOnePlus t: (hi: V, lo: V)) -> (hi: V, lo: V) {
         let s = V.splat(1) + t.hi
         let c = ((V.splat(1) - s) + t.hi) + t.lo
-        let q = nHi / s
+        let reciprocal = V.splat(1) / s
+        let q = nHi * reciprocal
         let remainder = nHi.addingProduct(q * .splat(-1), s) + nLo
-        return (q, remainder.addingProduct(q * .splat(-1), c) / s)
+        return (q, remainder.addingProduct(q * .splat(-1), c) * reciprocal)
     }
 }

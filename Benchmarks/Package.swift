@@ -11,5 +11,8 @@ let package = Package(
             name: "repro-bench",
             dependencies: [.product(name: "ReproRandom", package: "Repro")]
         ),
+        // swift run -c release --package-path Benchmarks ulp-sweep  (writes the table in results/ulp.md)
+        .executableTarget(name: "ulp-sweep", dependencies: [.product(name: "ReproTensor", package: "Repro")]),
+        .executableTarget(name: "kernels-bench", dependencies: [.product(name: "ReproTensor", package: "Repro")]),
     ]
 )

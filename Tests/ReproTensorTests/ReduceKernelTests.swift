@@ -66,7 +66,7 @@ import Testing
         #expect(Reduce.mean(x, count: x.count) == Reduce.sum(x, count: x.count) / 9999)
     }
 
-    @Test(arguments: [[3, 5, 7], [2, 10_000, 3], [4, 33, 1], [1, 9000, 1], [2, 3, 1500], [0, 4, 2], [2, 0, 3]])
+    @Test(arguments: [[3, 5, 7], [2, 10_000, 3], [4, 33, 1], [1, 9000, 1], [2, 3, 1500], [0, 4, 2], [2, 0, 3], [0, 5, 1]])
     func sumAlongAnAxis(_ shape: [Int]) {
         let (outer, axis, inner) = (shape[0], shape[1], shape[2])
         let x = normalFloats(outer * axis * inner, seed: 33)

@@ -38,7 +38,8 @@ public enum Reduce {
         if inner == 1 {
             // Rows in parallel when there are several, blocks of the row in parallel otherwise.
             let parallelRows = outer > 1
-            forEachChunk(count: outer, grain: parallelRows ? Swift.max(1, Elementwise.grain / Swift.max(1, axis)) : outer) { rows in
+            let rowsPerChunk = parallelRows ? Swift.max(1, Elementwise.grain / Swift.max(1, axis)) : 1
+            forEachChunk(count: outer, grain: rowsPerChunk) { rows in
                 for o in rows {
                     let row = x + o * axis
                     out[o] = blockedSum(axis, parallel: !parallelRows) { row.lanes(at: $0, count: $1) }

@@ -19,5 +19,15 @@ let package = Package(
                 .product(name: "ReproTensor", package: "Repro"),
             ]
         ),
+        // swift run -c release --package-path Benchmarks ulp-sweep  (writes the table in results/ulp.md)
+        .executableTarget(name: "ulp-sweep", dependencies: [.product(name: "ReproTensor", package: "Repro")]),
+        .executableTarget(name: "kernels-bench", dependencies: [.product(name: "ReproTensor", package: "Repro")]),
+        .executableTarget(
+            name: "mlp-bench",
+            dependencies: [
+                .product(name: "ReproRandom", package: "Repro"),
+                .product(name: "ReproTensor", package: "Repro"),
+            ]
+        ),
     ]
 )

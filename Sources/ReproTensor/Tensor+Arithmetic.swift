@@ -5,22 +5,23 @@ import Foundation
 extension Tensor {
     /// `self + other` (PyTorch `add`).
     public func adding(_ other: Tensor) throws -> Tensor {
-        try binary("add", other, { $0 + $1 }, gradA: { g, _, _ in g }, gradB: { g, _, _ in g })
+        try binary(.add, "add", other, { $0 + $1 }, gradA: { g, _, _ in g }, gradB: { g, _, _ in g })
     }
 
     /// `self - other` (PyTorch `sub`).
     public func subtracting(_ other: Tensor) throws -> Tensor {
-        try binary("sub", other, { $0 - $1 }, gradA: { g, _, _ in g }, gradB: { g, _, _ in -g })
+        try binary(.sub, "sub", other, { $0 - $1 }, gradA: { g, _, _ in g }, gradB: { g, _, _ in -g })
     }
 
     /// `self * other`, elementwise (PyTorch `mul`).
     public func multiplying(_ other: Tensor) throws -> Tensor {
-        try binary("mul", other, { $0 * $1 }, gradA: { g, _, b in g * b }, gradB: { g, a, _ in g * a })
+        try binary(.mul, "mul", other, { $0 * $1 }, gradA: { g, _, b in g * b }, gradB: { g, a, _ in g * a })
     }
 
     /// `self / other`, elementwise (PyTorch `div`).
     public func dividing(_ other: Tensor) throws -> Tensor {
-        try binary("div", other, { $0 / $1 }, gradA: { g, _, b in g / b }, gradB: { g, a, b in -g * a / (b * b) })
+        try binary(.div, "div", other, { $0 / $1 }, gradA: { g, _, b in g / b },
+                   gradB: { g, a, b in -g * ((a / b) / b) })
     }
 
     public static func + (a: Tensor, b: Tensor) throws -> Tensor { try a.adding(b) }
@@ -65,17 +66,28 @@ extension Tensor {
 
     /// An elementwise binary op with broadcasting; the gradient of a broadcast operand is summed over
     /// the stretched dimensions in row-major order of the output.
+    ///
+    /// Equal shapes run on the SIMD kernels of ``Elementwise``; other broadcasts use `f` and the
+    /// scalar gradient formulas, which perform the same operations per element.
     func binary(
-        _ op: String, _ other: Tensor, _ f: (Float, Float) -> Float,
+        _ kernel: Elementwise.BinaryOp, _ op: String, _ other: Tensor, _ f: (Float, Float) -> Float,
         gradA: @escaping (Float, Float, Float) -> Float, gradB: @escaping (Float, Float, Float) -> Float
     ) throws -> Tensor {
         let a = self
         let b = other
         if a.shape == b.shape {
-            let out = zip(a.scalars, b.scalars).map(f)
+            let n = a.count
+            let out = Tensor.filled(n) { Elementwise.binary(kernel, a.scalars, b.scalars, into: $0, count: n) }
             return Tensor.result(a.shape, out, op: op, inputs: [a, b]) { g in
-                [a.requiresGrad ? (0..<g.count).map { gradA(g[$0], a.scalars[$0], b.scalars[$0]) } : nil,
-                 b.requiresGrad ? (0..<g.count).map { gradB(g[$0], a.scalars[$0], b.scalars[$0]) } : nil]
+                var da: [Float]? = a.requiresGrad ? Array(repeating: 0, count: n) : nil
+                var db: [Float]? = b.requiresGrad ? Array(repeating: 0, count: n) : nil
+                da.withUnsafeMutableOptionalPointer { pa in
+                    db.withUnsafeMutableOptionalPointer { pb in
+                        Elementwise.binaryBackward(kernel, a.scalars, b.scalars, gradOutput: g, gradA: pa, gradB: pb,
+                                                   count: n)
+                    }
+                }
+                return [da, db]
             }
         }
         let outShape = try Tensor.broadcastShape(op, a.shape, b.shape)
@@ -93,5 +105,13 @@ extension Tensor {
             }
             return [da, db]
         }
+    }
+}
+
+extension Optional where Wrapped == [Float] {
+    /// Calls `body` with a pointer to the array's elements, or nil when there is no array.
+    mutating func withUnsafeMutableOptionalPointer<T>(_ body: (UnsafeMutablePointer<Float>?) -> T) -> T {
+        guard self != nil else { return body(nil) }
+        return self!.withUnsafeMutableBufferPointer { body($0.baseAddress) }
     }
 }

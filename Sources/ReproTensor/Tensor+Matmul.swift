@@ -1,9 +1,15 @@
 /// Matrix multiplication.
 extension Tensor {
-    /// `self · other` for `[m, k]` and `[k, n]` matrices (numpy `matmul`, PyTorch `mm`).
+    /// `self · other` for `[m, k]` and `[k, n]` matrices (numpy `matmul`, PyTorch `mm`), on
+    /// ``matmul(_:_:_:m:n:k:transposeA:transposeB:accumulate:)``.
     ///
-    /// - Determinism: each output element sums over k in order 0..<k on one thread.
-    /// - Throws: ``TensorError`` naming both shapes when they are not `[m, k]` and `[k, n]`.
+    /// - Determinism: with ``DeterminismSettings/benchmark`` off (the default), each output element
+    ///   sums over k in one fixed order on one thread: identical bits for any thread count. With it
+    ///   on, kernels are chosen by timing (nondeterministic), and the gradients use the settings in
+    ///   effect when the forward ran.
+    /// - Throws: ``TensorError`` naming both shapes when they are not `[m, k]` and `[k, n]`;
+    ///   ``NondeterministicOperationError`` when `benchmark` is on while deterministic algorithms
+    ///   are required.
     public func matmul(_ other: Tensor) throws -> Tensor {
         guard rank == 2, other.rank == 2, shape[1] == other.shape[0] else {
             throw TensorError.shapes("matmul", shape, other.shape, "expected [m, k] and [k, n]")
@@ -11,26 +17,22 @@ extension Tensor {
         let a = self
         let b = other
         let (m, k, n) = (shape[0], shape[1], other.shape[1])
-        let c = Tensor.gemm(a.scalars, b.scalars, m: m, k: k, n: n, transposeA: false, transposeB: false)
+        let settings = Determinism.settings
+        var c = [Float](repeating: 0, count: m * n)
+        try ReproTensor.matmul(a.scalars, b.scalars, &c, m: m, n: n, k: k)
         return Tensor.result([m, n], c, op: "matmul", inputs: [a, b]) { g in
-            [a.requiresGrad ? Tensor.gemm(g, b.scalars, m: m, k: n, n: k, transposeA: false, transposeB: true) : nil,
-             b.requiresGrad ? Tensor.gemm(a.scalars, g, m: k, k: m, n: n, transposeA: true, transposeB: false) : nil]
-        }
-    }
-
-    /// C[m×n] = op(A)·op(B) where op(A) is [m×k] (stored [k×m] when transposed), op(B) is [k×n].
-    static func gemm(
-        _ a: [Float], _ b: [Float], m: Int, k: Int, n: Int, transposeA: Bool, transposeB: Bool
-    ) -> [Float] {
-        var c = Array(repeating: Float(0), count: m * n)
-        for i in 0..<m {
-            for p in 0..<k {
-                let x = transposeA ? a[p * m + i] : a[i * k + p]
-                for j in 0..<n {
-                    c[i * n + j] += x * (transposeB ? b[j * k + p] : b[p * n + j])
+            var da: [Float]? = a.requiresGrad ? Array(repeating: 0, count: m * k) : nil
+            var db: [Float]? = b.requiresGrad ? Array(repeating: 0, count: k * n) : nil
+            da.withUnsafeMutableOptionalPointer { pa in
+                db.withUnsafeMutableOptionalPointer { pb in
+                    // The forward passed the determinism check under these settings, so this cannot throw.
+                    try! Determinism.withSettings(settings) {
+                        try matmulBackward(g, a.scalars, b.scalars, da: pa, db: pb, m: m, n: n, k: k,
+                                           accumulate: false)
+                    }
                 }
             }
+            return [da, db]
         }
-        return c
     }
 }

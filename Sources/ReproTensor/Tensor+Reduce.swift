@@ -1,12 +1,12 @@
-/// Reductions, softmax and losses.
+/// Reductions, softmax and losses, on the kernels of ``Reduce``.
 ///
-/// - Determinism: every sum runs in one fixed order (row-major, sequential) on one thread, so its
-///   bits do not depend on the thread count.
+/// - Determinism: long sums are split into blocks whose boundaries depend on the length only and
+///   combined in a fixed tree, so bits do not depend on the thread count.
 extension Tensor {
     /// The sum of all elements, a scalar (PyTorch `sum()`).
     public func sum() -> Tensor {
         let x = self
-        let total = x.scalars.reduce(0, +)
+        let total = Reduce.sum(x.scalars, count: x.count)
         return Tensor.result([], [total], op: "sum", inputs: [x]) { g in
             [Array(repeating: g[0], count: x.count)]
         }
@@ -16,7 +16,7 @@ extension Tensor {
     public func mean() -> Tensor {
         let x = self
         let n = Float(max(x.count, 1))
-        let total = x.scalars.reduce(0, +) / n
+        let total = Reduce.sum(x.scalars, count: x.count) / n
         return Tensor.result([], [total], op: "mean", inputs: [x]) { g in
             [Array(repeating: g[0] / n, count: x.count)]
         }
@@ -27,11 +27,8 @@ extension Tensor {
     public func sum(axis: Int) throws -> Tensor {
         let (outer, length, inner, d) = try axisView(axis, "sum")
         let x = self
-        var out = Array(repeating: Float(0), count: outer * inner)
-        for o in 0..<outer {
-            for a in 0..<length {
-                for i in 0..<inner { out[o * inner + i] += x.scalars[(o * length + a) * inner + i] }
-            }
+        let out = Tensor.filled(outer * inner) {
+            Reduce.sum(x.scalars, outer: outer, axis: length, inner: inner, into: $0)
         }
         var shape = x.shape
         shape.remove(at: d)
@@ -76,15 +73,9 @@ extension Tensor {
     public func softmax() throws -> Tensor {
         let (rows, cols) = try lastAxisView("softmax")
         let x = self
-        let y = softmaxRows(rows, cols)
+        let y = Tensor.filled(x.count) { Reduce.softmax(x.scalars, rows: rows, cols: cols, into: $0) }
         return Tensor.result(x.shape, y, op: "softmax", inputs: [x]) { g in
-            var grad = Array(repeating: Float(0), count: x.count)
-            for r in 0..<rows {
-                var dot: Float = 0
-                for c in 0..<cols { dot += g[r * cols + c] * y[r * cols + c] }
-                for c in 0..<cols { grad[r * cols + c] = y[r * cols + c] * (g[r * cols + c] - dot) }
-            }
-            return [grad]
+            [Tensor.filled(g.count) { Reduce.softmaxBackward(output: y, gradOutput: g, rows: rows, cols: cols, into: $0) }]
         }
     }
 
@@ -92,17 +83,11 @@ extension Tensor {
     public func logSoftmax() throws -> Tensor {
         let (rows, cols) = try lastAxisView("log_softmax")
         let x = self
-        let y = logSoftmaxRows(rows, cols)
+        let y = x.logSoftmaxRows(rows, cols)
         return Tensor.result(x.shape, y, op: "log_softmax", inputs: [x]) { g in
-            var grad = Array(repeating: Float(0), count: x.count)
-            for r in 0..<rows {
-                var total: Float = 0
-                for c in 0..<cols { total += g[r * cols + c] }
-                for c in 0..<cols {
-                    grad[r * cols + c] = g[r * cols + c] - ElementaryMath.exp(y[r * cols + c]) * total
-                }
-            }
-            return [grad]
+            [Tensor.filled(g.count) {
+                Reduce.logSoftmaxBackward(output: y, gradOutput: g, rows: rows, cols: cols, into: $0)
+            }]
         }
     }
 
@@ -129,7 +114,10 @@ extension Tensor {
         loss /= Float(max(rows, 1))
         return Tensor.result([], [loss], op: "cross_entropy", inputs: [x]) { g in
             let scale = g[0] / Float(max(rows, 1))
-            var grad = logp.map { ElementaryMath.exp($0) * scale }
+            var grad = Tensor.filled(logp.count) {
+                Elementwise.unary(.exp, logp, into: $0, count: logp.count)
+                Elementwise.binary(.mul, $0, scalar: scale, into: $0, count: logp.count)
+            }
             for r in 0..<rows { grad[r * cols + labels[r]] -= scale }
             return [grad]
         }
@@ -169,39 +157,13 @@ extension Tensor {
     }
 
     func argmaxRows(_ rows: Int, _ cols: Int) -> [Int] {
-        (0..<rows).map { r in
-            var best = 0
-            for c in 1..<cols where scalars[r * cols + c] > scalars[r * cols + best] { best = c }
-            return best
+        [Int](unsafeUninitializedCapacity: rows) { buffer, initialized in
+            Reduce.max(scalars, rows: rows, cols: cols, values: nil, indices: buffer.baseAddress)
+            initialized = rows
         }
-    }
-
-    func softmaxRows(_ rows: Int, _ cols: Int) -> [Float] {
-        var y = Array(repeating: Float(0), count: count)
-        for r in 0..<rows {
-            var top = -Float.infinity
-            for c in 0..<cols { top = Swift.max(top, scalars[r * cols + c]) }
-            var total: Float = 0
-            for c in 0..<cols {
-                let e = ElementaryMath.exp(scalars[r * cols + c] - top)
-                y[r * cols + c] = e
-                total += e
-            }
-            for c in 0..<cols { y[r * cols + c] /= total }
-        }
-        return y
     }
 
     func logSoftmaxRows(_ rows: Int, _ cols: Int) -> [Float] {
-        var y = Array(repeating: Float(0), count: count)
-        for r in 0..<rows {
-            var top = -Float.infinity
-            for c in 0..<cols { top = Swift.max(top, scalars[r * cols + c]) }
-            var total: Float = 0
-            for c in 0..<cols { total += ElementaryMath.exp(scalars[r * cols + c] - top) }
-            let logTotal = ElementaryMath.log(total)
-            for c in 0..<cols { y[r * cols + c] = scalars[r * cols + c] - top - logTotal }
-        }
-        return y
+        Tensor.filled(count) { Reduce.logSoftmax(scalars, rows: rows, cols: cols, into: $0) }
     }
 }

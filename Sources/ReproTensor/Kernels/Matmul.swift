@@ -62,6 +62,8 @@ public func matmulNaive(
 ///
 /// - Determinism: identical bits for any thread count (and equal to `matmulNaive`): each output
 ///   element's reduction runs in one fixed order on one thread.
+/// - Memory: operands that are large and reused are packed into scratch buffers (at most
+///   (m + 8)·k + (n + 32)·k floats) that are kept for later calls, at most 4 of them.
 public func matmulTiled(
     _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>,
     m: Int, n: Int, k: Int, transposeA: Bool = false, transposeB: Bool = false, accumulate: Bool = false

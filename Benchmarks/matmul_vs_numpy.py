@@ -11,8 +11,8 @@ installed here). Each side reports the best time per call over R timings of abou
 short timings find the quiet moments of a shared machine); the table keeps the best over the
 rounds. Writes Benchmarks/results/matmul.md.
 
-Shapes: squares 64..1024 (C = A·B), and the three products of an MLP layer Y = X·W with X batch×in
-and W in×out: forward X·W (m=batch, n=out, k=in), input gradient dY·Wᵀ (m=batch, n=in, k=out,
+Shapes: squares 64..1024 (C = A·B), a 32×32 weight gradient over a batch of 16384 (where split-K
+can pay), and the three products of an MLP layer Y = X·W with X batch×in and W in×out: forward X·W (m=batch, n=out, k=in), input gradient dY·Wᵀ (m=batch, n=in, k=out,
 B transposed) and weight gradient Xᵀ·dY (m=in, n=out, k=batch, A transposed). numpy gets the same
 operands, transposes as views (`b.T`), so its BLAS sees the same layouts, and writes into `out=`.
 
@@ -39,6 +39,9 @@ LAYERS = [(32, 64, 64), (32, 256, 256), (32, 1024, 1024), (64, 512, 512), (128, 
 def cases():
     """(label, product, m, n, k, transposeA, transposeB)."""
     out = [(f"{s}³", "A·B", s, s, s, 0, 0) for s in SQUARES]
+    # A small weight gradient over a long batch: one output tile, so only split-K (autotuned) can
+    # use a second thread.
+    out.append(("32×32, batch 16384", "Xᵀ·dY", 32, 32, 16384, 1, 0))
     for batch, fan_in, fan_out in LAYERS:
         label = f"{batch}×{fan_in}→{fan_out}"
         out.append((label, "X·W", batch, fan_out, fan_in, 0, 0))

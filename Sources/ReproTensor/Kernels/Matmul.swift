@@ -145,9 +145,14 @@ struct MatmulGrid {
     /// Tiles start at most 256×256 (the packed A block stays in L2 and packing costs little), then
     /// halve until there are enough tiles to balance a few cores, as long as a tile keeps at least
     /// `minTileWork` multiply-adds (about 14 µs on one core), so that waking another thread pays:
-    /// with half that, 256×64×64 ran at 108 GFLOPS on 2 threads and 160 on 1.
+    /// with half that, 256×64×64 ran at 108 GFLOPS on 2 threads and 160 on 1. Tiles keep at least
+    /// `minTileRows` rows (columns stop at one 32-wide panel): each tile reads its rows of op(A) and
+    /// columns of op(B) over the whole reduction, so thinner tiles of a long reduction re-read B
+    /// from memory (32×32×16384 ran at 49 GFLOPS in 8-row tiles, 94 in one tile). Such products
+    /// are split-K's (autotuned) case.
     static let maxTileRows = 256
     static let maxTileCols = 256
+    static let minTileRows = 32
     static let targetTiles = 8
     static let minTileWork = 1 << 20
 
@@ -159,7 +164,7 @@ struct MatmulGrid {
         while tiles(rows, cols) < Self.targetTiles, rows * cols * k >= 2 * Self.minTileWork {
             if cols >= rows, cols > nr {
                 cols = roundUp(cols / 2, to: nr)
-            } else if rows > mr {
+            } else if rows >= 2 * Self.minTileRows {
                 rows = roundUp(rows / 2, to: mr)
             } else {
                 break

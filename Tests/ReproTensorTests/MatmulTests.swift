@@ -172,9 +172,9 @@ let matmulShapes: [MatmulCase] = [
     }
 
     /// Small enough for a debug build (where the SIMD kernel is about 3000 times slower), large
-    /// enough to run on two tiles, with a ragged one.
+    /// enough to run on two tiles, over two reduction slices.
     @Test func tiledBitsDoNotDependOnThreadCount() {
-        let shape = MatmulCase(m: 72, n: 64, k: 230, seed: 2)
+        let shape = MatmulCase(m: 80, n: 64, k: 420, seed: 2)
         #expect(MatmulGrid(m: shape.m, n: shape.n, k: shape.k).count > 1, "the shape must span several tiles")
         for c in shape.variants where c.accumulate == (c.transposeA != c.transposeB) {
             let reference = Parallel.withThreadCount(1) { c.run(matmulTiled) }

@@ -16,12 +16,12 @@ guard arguments.count >= 4, let threads = Int(arguments[1]), let repeats = Int(a
 }
 
 /// Seconds per call of `body`: the best of `repeats` timings, each of enough calls to last about
-/// 20 ms (at least one).
+/// 5 ms (at least one). Many short timings find the quiet moments of a shared machine.
 func bestTime(_ body: () -> Void) -> Double {
     body()  // warm-up: page in the buffers, fill the scratch pool
     let clock = ContinuousClock()
     let once = clock.measure(body)
-    let calls = max(1, Int(0.02 / max(seconds(once), 1e-9)))
+    let calls = max(1, Int(0.005 / max(seconds(once), 1e-9)))
     var best = Double.infinity
     for _ in 0..<repeats {
         let elapsed = clock.measure { for _ in 0..<calls { body() } }

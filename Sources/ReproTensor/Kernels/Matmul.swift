@@ -62,6 +62,8 @@ public func matmulNaive(
 ///
 /// - Determinism: identical bits for any thread count (and equal to `matmulNaive`): each output
 ///   element's reduction runs in one fixed order on one thread.
+/// - Memory: operands that are large and reused are packed into scratch buffers (at most
+///   (m + 8)·k + (n + 32)·k floats) that are kept for later calls, at most 4 of them.
 public func matmulTiled(
     _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>,
     m: Int, n: Int, k: Int, transposeA: Bool = false, transposeB: Bool = false, accumulate: Bool = false
@@ -142,11 +144,17 @@ struct MatmulGrid {
 
     /// Tiles start at most 256×256 (the packed A block stays in L2 and packing costs little), then
     /// halve until there are enough tiles to balance a few cores, as long as a tile keeps at least
-    /// `minTileWork` multiply-adds, so that small products run on one thread without dispatch.
+    /// `minTileWork` multiply-adds (about 14 µs on one core), so that waking another thread pays:
+    /// with half that, 256×64×64 ran at 108 GFLOPS on 2 threads and 160 on 1. Tiles keep at least
+    /// `minTileRows` rows (columns stop at one 32-wide panel): each tile reads its rows of op(A) and
+    /// columns of op(B) over the whole reduction, so thinner tiles of a long reduction re-read B
+    /// from memory (32×32×16384 ran at 49 GFLOPS in 8-row tiles, 94 in one tile). Such products
+    /// are split-K's (autotuned) case.
     static let maxTileRows = 256
     static let maxTileCols = 256
+    static let minTileRows = 32
     static let targetTiles = 8
-    static let minTileWork = 1 << 19
+    static let minTileWork = 1 << 20
 
     init(m: Int, n: Int, k: Int) {
         let (mr, nr) = (MatmulKernel.rows, MatmulKernel.cols)
@@ -156,7 +164,7 @@ struct MatmulGrid {
         while tiles(rows, cols) < Self.targetTiles, rows * cols * k >= 2 * Self.minTileWork {
             if cols >= rows, cols > nr {
                 cols = roundUp(cols / 2, to: nr)
-            } else if rows > mr {
+            } else if rows >= 2 * Self.minTileRows {
                 rows = roundUp(rows / 2, to: mr)
             } else {
                 break

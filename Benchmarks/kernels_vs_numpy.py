@@ -95,6 +95,12 @@ def main():
         else:
             cells += ["—", "—"]
         rows.append(f"| {case} | " + " | ".join(cells) + " |")
+    rows += ["", "Repro's exp, log and tanh are within 0.78, 0.82 and 0.72 ulp of the exact result for every "
+             "input and give the same bits on every machine (results/ulp.md); each computes both branches "
+             "of its algorithm branch-free, 16 lanes at a time. tanh pays for its accuracy with an exp, "
+             "a division and a polynomial per element. The sum is blocked (4096-term blocks, 64 lanes, a "
+             "pairwise tree) and gives the same bits for any thread count; at this size two threads do not "
+             "beat one (it is bound by memory and the dispatch)."]
     text = "\n".join(rows) + "\n"
     print(text)
     (HERE / "results").mkdir(exist_ok=True)

@@ -5,7 +5,7 @@ import Testing
 /// and across parallel chunks, at several thread counts.
 @Suite struct ElementwiseKernelTests {
     /// Empty, shorter than a vector, around one and two vectors, and over two parallel chunks.
-    static let counts = [0, 1, 15, 16, 17, 33, 2 * Elementwise.grain + 21]
+    static let counts = [0, 1, 15, 16, 17, 33, Elementwise.grain + 21]
     static let threadCounts = [1, 3]
 
     /// Normal values with some specials mixed in.

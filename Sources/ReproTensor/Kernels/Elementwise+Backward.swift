@@ -58,7 +58,10 @@ extension Elementwise {
         if let gradB {
             switch op {
             case .add: gradB.update(from: g, count: count)
-            case .sub: binary(.mul, g, scalar: -1, into: gradB, count: count)
+            case .sub:
+                forEachChunk(count: count, grain: grain) { chunk in
+                    forEachLanes(chunk) { i, n in gradB.store(g.lanes(at: i, count: n).negated, at: i, count: n) }
+                }
             case .mul: binary(.mul, g, a, into: gradB, count: count)
             case .div:
                 forEachChunk(count: count, grain: grain) { chunk in
@@ -74,6 +77,6 @@ extension Elementwise {
     /// −g · ((a / b) / b), PyTorch's `div_tensor_other_backward`.
     @inline(__always)
     static func divideBackwardDenominator<V: FloatLanes>(_ a: V, _ b: V, _ g: V) -> V {
-        g * .splat(-1) * ((a / b) / b)
+        g.negated * ((a / b) / b)
     }
 }

@@ -44,7 +44,7 @@ extension Elementwise {
                     gradB?[i] = g[i]
                 case .sub:
                     gradA?[i] = g[i]
-                    gradB?[i] = g[i] * -1
+                    gradB?[i] = g[i].negated
                 case .mul:
                     gradA?[i] = g[i] * b[i]
                     gradB?[i] = g[i] * a[i]

@@ -7,7 +7,9 @@
 /// of the count only, and run in parallel.
 ///
 /// - Determinism: identical for any thread count (every element is computed on its own), in debug
-///   and release builds, and on every machine (IEEE basic operations and ``ReproMath`` only).
+///   and release builds, and on every machine (IEEE basic operations and ``ReproMath`` only). The
+///   payload and sign of a NaN result are not specified: the optimizer may reorder the operands of
+///   a NaN-producing operation differently in the two forms.
 /// - Aliasing: the output may be one of the inputs (in place), but must not overlap one partially.
 public enum Elementwise {
     /// Elements per parallel chunk.

@@ -35,7 +35,7 @@ extension UnsafeMutablePointer where Pointee == Float {
     }
 }
 
-/// Runs `body(start, count)` for consecutive pieces of `0..<total` of at most 16 elements: full
+/// Runs `body(start, count)` for consecutive pieces of `range` of at most 16 elements: full
 /// vectors first, then the tail.
 @inline(__always)
 func forEachLanes(_ range: Range<Int>, _ body: (_ start: Int, _ count: Int) -> Void) {

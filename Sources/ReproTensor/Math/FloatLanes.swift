@@ -37,6 +37,7 @@ protocol IntLanes {
     func subtracting(_ other: Self) -> Self
     func and(_ other: Self) -> Self
     func or(_ other: Self) -> Self
+    func xor(_ other: Self) -> Self
     func shiftedLeft(_ count: Int32) -> Self
     /// Arithmetic (sign-extending) shift.
     func shiftedRight(_ count: Int32) -> Self
@@ -46,6 +47,11 @@ extension FloatLanes {
     /// `|self|`, by clearing the sign bit.
     @inline(__always)
     var absolute: Self { Self(bits: bits.and(.splat(0x7fff_ffff))) }
+
+    /// `−self`: the sign bit flipped, as IEEE negation (the stdlib's SIMD prefix minus computes
+    /// `0 − self`, which gives +0 for +0).
+    @inline(__always)
+    var negated: Self { Self(bits: bits.xor(.splat(Int32.min))) }
 
     /// `self` with the sign bit of `sign` (set, never cleared: `self` must be non-negative).
     @inline(__always)
@@ -82,6 +88,7 @@ extension Int32: IntLanes {
     @inline(__always) func subtracting(_ other: Int32) -> Int32 { self &- other }
     @inline(__always) func and(_ other: Int32) -> Int32 { self & other }
     @inline(__always) func or(_ other: Int32) -> Int32 { self | other }
+    @inline(__always) func xor(_ other: Int32) -> Int32 { self ^ other }
     @inline(__always) func shiftedLeft(_ count: Int32) -> Int32 { self &<< count }
     @inline(__always) func shiftedRight(_ count: Int32) -> Int32 { self &>> count }
 }
@@ -101,6 +108,7 @@ extension SIMD16: IntLanes where Scalar == Int32 {
     @inline(__always) func subtracting(_ other: Self) -> Self { self &- other }
     @inline(__always) func and(_ other: Self) -> Self { self & other }
     @inline(__always) func or(_ other: Self) -> Self { self | other }
+    @inline(__always) func xor(_ other: Self) -> Self { self ^ other }
     @inline(__always) func shiftedLeft(_ count: Int32) -> Self { self &<< count }
     @inline(__always) func shiftedRight(_ count: Int32) -> Self { self &>> count }
 }

@@ -75,7 +75,7 @@ extension ReproMath {
         mf = V.splat(-0x1.ffff94p-3).addingProduct(mf, f)
         mf = V.splat(0x1.5554fap-2).addingProduct(mf, f)
         let f2 = f * f
-        let f2Lo = (f2 * .splat(-1)).addingProduct(f, f)
+        let f2Lo = f2.negated.addingProduct(f, f)
 
         // hi + lo = e·ln2Hi + f exactly (Fast2Sum: |e·ln2Hi| ≥ ln2Hi > 1/3 ≥ |f| unless e = 0).
         let a = e * .splat(ln2Hi)

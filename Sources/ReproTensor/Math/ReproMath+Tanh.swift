@@ -33,7 +33,7 @@ extension ReproMath {
     /// t/(1 + t) for x < 0 (so tiny results keep their relative accuracy, down to subnormals).
     @inline(__always)
     static func sigmoidLanes<V: FloatLanes>(_ x: V) -> V {
-        let t = expParts(x.absolute * .splat(-1))
+        let t = expParts(x.absolute.negated)
         let negative = x .< .splat(0)
         let q = divide(V.splat(1).replacing(with: t.hi, where: negative),
                        V.splat(0).replacing(with: t.lo, where: negative), byOnePlus: t)
@@ -50,7 +50,7 @@ extension ReproMath {
         let c = ((V.splat(1) - s) + t.hi) + t.lo
         let reciprocal = V.splat(1) / s
         let q = nHi * reciprocal
-        let remainder = nHi.addingProduct(q * .splat(-1), s) + nLo
-        return (q, remainder.addingProduct(q * .splat(-1), c) * reciprocal)
+        let remainder = nHi.addingProduct(q.negated, s) + nLo
+        return (q, remainder.addingProduct(q.negated, c) * reciprocal)
     }
 }

@@ -16,8 +16,9 @@
 public enum ReproMath {
     /// e^x.
     ///
-    /// - Error: at most 0.52 ulp for every Float input (exhaustive sweep); results that round to a
-    ///   subnormal are within 1 ulp of 2^−149. exp(x) = +inf for x > 88.72283, 0 for x < −103.97.
+    /// - Error: below 0.78 ulp for every Float input (measured maximum 0.7706, at a subnormal
+    ///   result; 0.6855 where the result is normal), 99.90 % correctly rounded. exp(x) = +inf for
+    ///   x > 88.72283 and 0 for x < −103.97208.
     public static func exp(_ x: Float) -> Float { expLanes(x) }
 
     /// e^x in every lane; the same bits as ``exp(_:)-(Float)`` lane by lane.
@@ -25,8 +26,8 @@ public enum ReproMath {
 
     /// The natural logarithm.
     ///
-    /// - Error: at most 0.52 ulp for every Float input (exhaustive sweep). log(±0) = −inf,
-    ///   log(x < 0) = NaN, log(+inf) = +inf.
+    /// - Error: below 0.82 ulp for every Float input (measured maximum 0.8199), 99.94 % correctly
+    ///   rounded. log(±0) = −inf, log(x < 0) = NaN, log(+inf) = +inf.
     public static func log(_ x: Float) -> Float { logLanes(x) }
 
     /// The natural logarithm in every lane; the same bits as ``log(_:)-(Float)`` lane by lane.
@@ -34,8 +35,8 @@ public enum ReproMath {
 
     /// The hyperbolic tangent.
     ///
-    /// - Error: at most 0.52 ulp for every Float input (exhaustive sweep). tanh(±inf) = ±1,
-    ///   tanh(−0) = −0.
+    /// - Error: below 0.72 ulp for every Float input (measured maximum 0.7113), 99.98 % correctly
+    ///   rounded. tanh(±inf) = ±1, tanh(−0) = −0.
     public static func tanh(_ x: Float) -> Float { tanhLanes(x) }
 
     /// The hyperbolic tangent in every lane; the same bits as ``tanh(_:)-(Float)`` lane by lane.
@@ -45,7 +46,9 @@ public enum ReproMath {
     /// x < 0 it is computed as e^x / (1 + e^x), so results far below 1 keep their relative
     /// accuracy down to the subnormals.
     ///
-    /// - Error: at most 0.52 ulp for every Float input (exhaustive sweep).
+    /// - Error: below 0.81 ulp for every Float input (measured maximum 0.8018, at x ≈ −86.3 where
+    ///   the low part of e^x is subnormal), 99.95 % correctly rounded. sigmoid(+inf) = 1,
+    ///   sigmoid(−inf) = 0.
     public static func sigmoid(_ x: Float) -> Float { sigmoidLanes(x) }
 
     /// The logistic function in every lane; the same bits as ``sigmoid(_:)-(Float)`` lane by lane.

@@ -49,8 +49,9 @@ func floats(_ hex: [String]) -> [Float] {
     }
 }
 
-/// Bit patterns, for bitwise comparisons that also hold for NaN and −0.
-func bits(_ values: [Float]) -> [UInt32] { values.map(\.bitPattern) }
+/// Bit patterns, for bitwise comparisons that tell −0 from +0. Every NaN maps to the default NaN:
+/// NaN payloads and signs are not specified (the optimizer may pick either operand's NaN).
+func bits(_ values: [Float]) -> [UInt32] { values.map { $0.isNaN ? Float.nan.bitPattern : $0.bitPattern } }
 
 /// `count` standard normal floats times `scale`, from PCG64(seed).
 func normalFloats(_ count: Int, seed: UInt64, scale: Float = 1) -> [Float] {

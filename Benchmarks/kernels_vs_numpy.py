@@ -24,15 +24,8 @@ import time
 import numpy as np
 
 HERE = pathlib.Path(__file__).resolve().parent
-
-
-def best(fn, repeats):
-    fastest = float("inf")
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        fastest = min(fastest, time.perf_counter() - start)
-    return fastest
+sys.path.insert(0, str(HERE))
+from benchlib import best, cpu_model  # noqa: E402
 
 
 def numpy_times(count, repeats):
@@ -45,16 +38,6 @@ def numpy_times(count, repeats):
         "tanh": best(lambda: np.tanh(x, out=y), repeats),
         "sum": best(lambda: np.sum(x), repeats),
     }
-
-
-def cpu_model():
-    try:
-        for line in open("/proc/cpuinfo"):
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return "unknown CPU"
 
 
 def main():

@@ -30,6 +30,8 @@ import sys
 import time
 
 HERE = pathlib.Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+from benchlib import best, cpu_model  # noqa: E402
 SQUARES = [64, 128, 256, 512, 1024]
 # (batch, in, out)
 LAYERS = [(32, 64, 64), (32, 256, 256), (32, 1024, 1024), (64, 512, 512), (128, 784, 256), (256, 64, 64),
@@ -159,16 +161,6 @@ def blas_name(np):
         return f"{blas['name']} {blas.get('version', '')}".strip()
     except Exception:
         return "unknown"
-
-
-def cpu_model():
-    try:
-        for line in open("/proc/cpuinfo"):
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return "unknown CPU"
 
 
 if __name__ == "__main__":

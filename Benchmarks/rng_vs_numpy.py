@@ -16,20 +16,12 @@ import pathlib
 import platform
 import subprocess
 import sys
-import time
 
 import numpy as np
 
 HERE = pathlib.Path(__file__).resolve().parent
-
-
-def best(fn, repeats):
-    fastest = float("inf")
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        fastest = min(fastest, time.perf_counter() - start)
-    return fastest
+sys.path.insert(0, str(HERE))
+from benchlib import best, cpu_model  # noqa: E402
 
 
 def numpy_times(count, repeats):
@@ -87,16 +79,6 @@ def main():
     print(text)
     (HERE / "results").mkdir(exist_ok=True)
     (HERE / "results" / ("rng-generic.md" if args.generic else "rng.md")).write_text(text)
-
-
-def cpu_model():
-    try:
-        for line in open("/proc/cpuinfo"):
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return "unknown CPU"
 
 
 if __name__ == "__main__":

@@ -19,7 +19,6 @@ import pathlib
 import platform
 import subprocess
 import sys
-import time
 
 import numpy as np
 

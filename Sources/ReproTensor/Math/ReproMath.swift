@@ -5,11 +5,11 @@
 /// branch-free, so the vector version gives the scalar version's bits in every lane, on every
 /// machine and in debug and release builds alike.
 ///
-/// Error bounds are measured exhaustively over all 2^32 inputs (`Benchmarks`: `swift run -c
-/// release ulp-sweep`, results in `Benchmarks/results/ulp.md`), in ulps of the exact result (for a
-/// result between 2^k and 2^(k+1), one ulp is 2^(k−23); below 2^−126 it is 2^−149). The exact
-/// result is taken as the platform's double-precision function, whose own error is below 2^−28 of
-/// these ulps.
+/// Error bounds are measured exhaustively over all 2^32 inputs (`swift run -c release
+/// --package-path Benchmarks ulp-sweep`, results in `Benchmarks/results/ulp.md`), in ulps of the
+/// exact result (for a result between 2^k and 2^(k+1), one ulp is 2^(k−23); below 2^−126 it is
+/// 2^−149). The exact result is taken as the platform's double-precision function, whose own
+/// error is below 2^−28 of these ulps.
 ///
 /// Special values follow C's `expf`, `logf` and `tanhf`; a NaN input gives a NaN (payload not
 /// specified).

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Regenerates every reference vector under Tests/ReproRandomTests/Vectors.
+"""Regenerates every reference vector under Tests/*/Vectors.
 
 Runs each scripts/reference_*.py in turn. Needs numpy (2.4 was used) and, for the counter-based
 key vectors, JAX (`pip install jax`). `swift test` itself never needs Python: the vectors are

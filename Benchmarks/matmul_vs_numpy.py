@@ -4,17 +4,20 @@
     python3 Benchmarks/matmul_vs_numpy.py [--rounds K] [--repeats R] [--threads 1,2]
 
 Builds Benchmarks/ in release mode for the host CPU (`-target-cpu native`, what the README's build
-uses), then alternates K rounds of: for each thread count, Repro's `matmul-bench` and a numpy worker
-(this script with --numpy-worker, in a subprocess whose OPENBLAS_NUM_THREADS, OMP_NUM_THREADS and
-MKL_NUM_THREADS are the thread count: BLAS reads them when numpy loads, and threadpoolctl is not
-installed here). Each side reports the best time per call over R timings of about 5 ms each (many
-short timings find the quiet moments of a shared machine); the table keeps the best over the
-rounds. Writes Benchmarks/results/matmul.md.
+uses) and starts, per thread count, a Repro worker (`matmul-bench`, threads set with the API) and a
+numpy worker (this script with --numpy-worker, in a subprocess whose OPENBLAS_NUM_THREADS,
+OMP_NUM_THREADS and MKL_NUM_THREADS are the thread count: BLAS reads them when numpy loads, and
+threadpoolctl is not installed here). K rounds then alternate the two case by case, so that a
+noisy stretch of a shared machine hits both sides alike; after each multi-threaded case the driver
+pauses 0.25 s so that BLAS threads still spinning do not steal the other side's cores. Each side
+reports the best time per call over R timings of about 5 ms each; the table keeps the best over
+the rounds. Writes Benchmarks/results/matmul.md.
 
 Shapes: squares 64..1024 (C = A·B), a 32×32 weight gradient over a batch of 16384 (where split-K
-can pay), and the three products of an MLP layer Y = X·W with X batch×in and W in×out: forward X·W (m=batch, n=out, k=in), input gradient dY·Wᵀ (m=batch, n=in, k=out,
-B transposed) and weight gradient Xᵀ·dY (m=in, n=out, k=batch, A transposed). numpy gets the same
-operands, transposes as views (`b.T`), so its BLAS sees the same layouts, and writes into `out=`.
+can pay), and the three products of an MLP layer Y = X·W with X batch×in and W in×out: forward
+X·W (m=batch, n=out, k=in), input gradient dY·Wᵀ (m=batch, n=in, k=out, B transposed) and weight
+gradient Xᵀ·dY (m=in, n=out, k=batch, A transposed). numpy gets the same operands, transposes as
+views (`b.T`), so its BLAS sees the same layouts, and writes into `out=`.
 
 "tiled" is `matmulTiled`, the deterministic kernel every op uses by default; "autotuned" is `matmul`
 with `DeterminismSettings.fast` (benchmark mode) after its first, tuning call.
@@ -71,11 +74,12 @@ def best_time(fn, repeats):
     return best
 
 
-def numpy_worker(threads, repeats, specs):
+def numpy_worker(threads, repeats):
+    """Answers one case per line of standard input, like matmul-bench."""
     import numpy as np
 
     g = np.random.default_rng(42)
-    for spec in specs:
+    while spec := sys.stdin.readline().strip():
         m, n, k, ta, tb = map(int, spec.split(","))
         a = g.random((k, m) if ta else (m, k), dtype=np.float32)
         b = g.random((n, k) if tb else (k, n), dtype=np.float32)
@@ -91,11 +95,10 @@ def main():
     parser.add_argument("--rounds", type=int, default=3, help="alternate Repro and numpy this many times")
     parser.add_argument("--repeats", type=int, default=20)
     parser.add_argument("--threads", default="1,2")
-    parser.add_argument("--numpy-worker", nargs="+", help=argparse.SUPPRESS)
+    parser.add_argument("--numpy-worker", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.numpy_worker:
-        threads, repeats, *specs = args.numpy_worker
-        return numpy_worker(int(threads), int(repeats), specs)
+        return numpy_worker(*map(int, args.numpy_worker))
 
     import numpy as np
 
@@ -108,18 +111,31 @@ def main():
     table = cases()
     specs = sorted({key(*c[2:]) for c in table}, key=lambda s: [int(x) for x in s.split(",")])
     load_before = os.getloadavg()
+    # (threads, lines per answer, process): Repro answers for two kernels, numpy for one.
+    workers = []
+    for threads in thread_counts:
+        blas = {name: str(threads) for name in ["OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"]}
+        pipes = dict(stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        workers.append((threads, 2, subprocess.Popen([str(binary), str(threads), str(args.repeats)], **pipes)))
+        workers.append((threads, 1, subprocess.Popen(
+            [sys.executable, __file__, "--numpy-worker", str(threads), str(args.repeats)], **pipes,
+            env={**os.environ, **blas})))
     best = {}
     for _ in range(args.rounds):
-        for threads in thread_counts:
-            repro = subprocess.run([str(binary), str(threads), str(args.repeats), *specs], check=True,
-                                   capture_output=True, text=True).stdout
-            env = {**os.environ, **{v: str(threads) for v in
-                                    ["OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"]}}
-            theirs = subprocess.run([sys.executable, __file__, "--numpy-worker", str(threads), str(args.repeats),
-                                     *specs], check=True, capture_output=True, text=True, env=env).stdout
-            for r in map(json.loads, (repro + theirs).splitlines()):
-                k = (key(r["m"], r["n"], r["k"], r["transposeA"], r["transposeB"]), r["threads"], r["kernel"])
-                best[k] = min(best.get(k, float("inf")), r["seconds"])
+        for spec in specs:
+            for threads, lines, worker in workers:
+                worker.stdin.write(spec + "\n")
+                worker.stdin.flush()
+                for _ in range(lines):
+                    r = json.loads(worker.stdout.readline())
+                    k = (key(r["m"], r["n"], r["k"], r["transposeA"], r["transposeB"]), r["threads"], r["kernel"])
+                    best[k] = min(best.get(k, float("inf")), r["seconds"])
+                if threads > 1:
+                    time.sleep(0.25)
+    for _, _, worker in workers:
+        worker.stdin.close()
+        if worker.wait() != 0:
+            raise SystemExit(f"worker {worker.args} failed")
     load_after = os.getloadavg()
 
     rows = [f"# Repro vs numpy {np.__version__}: float32 matrix products, GFLOPS "

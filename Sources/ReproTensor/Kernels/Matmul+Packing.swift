@@ -9,7 +9,7 @@ enum MatmulPacking {
     /// `dst + q*width*depth`. Reads the source row by row.
     static func packContiguous(_ src: UnsafePointer<Float>, stepStride: Int, lanes: Int, width: Int, depth: Int,
                                into dst: UnsafeMutablePointer<Float>) {
-        precondition(width % 8 == 0)
+        precondition(width % 8 == 0, "panel width \(width) is not a multiple of 8")
         let full = lanes / width, ragged = lanes % width
         for p in 0..<depth {
             let row = src + p * stepStride

@@ -43,7 +43,7 @@ let package = Package(
         ),
         .testTarget(name: "ReproRandomTests", dependencies: ["ReproRandom"], exclude: ["Vectors"],
                     swiftSettings: cpuSettings),
-        .testTarget(name: "ReproTensorTests", dependencies: ["ReproTensor"], exclude: ["Vectors"],
+        .testTarget(name: "ReproTensorTests", dependencies: ["ReproTensor", "ReproRandom"], exclude: ["Vectors"],
                     swiftSettings: cpuSettings),
         .testTarget(name: "ReproCLITests", dependencies: ["repro"], swiftSettings: cpuSettings),
     ]

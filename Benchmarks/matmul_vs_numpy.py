@@ -34,7 +34,7 @@ import time
 
 HERE = pathlib.Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-from benchlib import best, cpu_model  # noqa: E402
+from benchlib import cpu_model  # noqa: E402
 SQUARES = [64, 128, 256, 512, 1024]
 # (batch, in, out)
 LAYERS = [(32, 64, 64), (32, 256, 256), (32, 1024, 1024), (64, 512, 512), (128, 784, 256), (256, 64, 64),

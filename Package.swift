@@ -24,6 +24,7 @@ let package = Package(
         .library(name: "Repro", targets: ["Repro"]),
         .library(name: "ReproRandom", targets: ["ReproRandom"]),
         .library(name: "ReproTensor", targets: ["ReproTensor"]),
+        .library(name: "ReproData", targets: ["ReproData"]),
         .executable(name: "repro", targets: ["repro"]),
     ],
     dependencies: [
@@ -32,7 +33,8 @@ let package = Package(
     targets: [
         .target(name: "ReproRandom", swiftSettings: cpuSettings),
         .target(name: "ReproTensor", dependencies: ["ReproRandom"], swiftSettings: cpuSettings),
-        .target(name: "Repro", dependencies: ["ReproRandom", "ReproTensor"], swiftSettings: cpuSettings),
+        .target(name: "ReproData", dependencies: ["ReproRandom", "ReproTensor"], swiftSettings: cpuSettings),
+        .target(name: "Repro", dependencies: ["ReproRandom", "ReproTensor", "ReproData"], swiftSettings: cpuSettings),
         .executableTarget(
             name: "repro",
             dependencies: [
@@ -44,6 +46,8 @@ let package = Package(
         .testTarget(name: "ReproRandomTests", dependencies: ["ReproRandom"], exclude: ["Vectors"],
                     swiftSettings: cpuSettings),
         .testTarget(name: "ReproTensorTests", dependencies: ["ReproTensor", "ReproRandom"], exclude: ["Vectors"],
+                    swiftSettings: cpuSettings),
+        .testTarget(name: "ReproDataTests", dependencies: ["ReproData", "ReproRandom"], exclude: ["Vectors"],
                     swiftSettings: cpuSettings),
         .testTarget(name: "ReproCLITests", dependencies: ["repro"], swiftSettings: cpuSettings),
     ]

@@ -1,3 +1,4 @@
 // The umbrella module: `import Repro` brings in every Repro module.
 @_exported import ReproRandom
 @_exported import ReproTensor
+@_exported import ReproData

@@ -46,8 +46,10 @@ public enum Parallel {
 
     /// Runs `body(chunk)` for every chunk in `0..<chunks`, spread over ``threadCount`` threads.
     ///
-    /// Chunk `c` runs on worker `c % threads`; workers run concurrently, chunks within a worker in
-    /// order. `body` must only write state that belongs to its chunk.
+    /// Workers claim the next unclaimed chunk until none is left, so a worker that starts late
+    /// (measured: 2–5 ms on a loaded machine) leaves its share to the others. Which worker runs a
+    /// chunk varies; the chunks, and so the results, do not. `body` must only write state that
+    /// belongs to its chunk.
     public static func forEach(chunks: Int, _ body: (Int) -> Void) {
         let threads = min(threadCount, chunks)
         if threads <= 1 {
@@ -57,11 +59,12 @@ public enum Parallel {
         withoutActuallyEscaping(body) { body in
             // Chunks write disjoint memory by contract; concurrentPerform returns after all ran.
             nonisolated(unsafe) let body = body
-            DispatchQueue.concurrentPerform(iterations: threads) { worker in
-                var chunk = worker
-                while chunk < chunks {
+            let next = Atomic<Int>(0)
+            DispatchQueue.concurrentPerform(iterations: threads) { _ in
+                while true {
+                    let chunk = next.wrappingAdd(1, ordering: .relaxed).oldValue
+                    guard chunk < chunks else { return }
                     body(chunk)
-                    chunk += threads
                 }
             }
         }

@@ -12,7 +12,7 @@ public struct BatchSampler<Base: Sampler>: Sendable {
 
     /// The number of batches per epoch.
     public var count: Int {
-        dropLast ? base.count / batchSize : (base.count + batchSize - 1) / batchSize
+        base.count / batchSize + (dropLast || base.count % batchSize == 0 ? 0 : 1)
     }
 
     /// - Throws: ``SamplerArgumentError`` when `batchSize` is less than 1.

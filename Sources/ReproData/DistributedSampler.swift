@@ -31,7 +31,7 @@ public struct DistributedSampler: Sampler, Hashable {
 
     /// The number of indices each rank gets per epoch (PyTorch `num_samples`).
     public var count: Int {
-        dropLast ? datasetCount / worldSize : (datasetCount + worldSize - 1) / worldSize
+        datasetCount / worldSize + (dropLast || datasetCount % worldSize == 0 ? 0 : 1)
     }
 
     /// - Throws: ``SamplerArgumentError`` when `count` is negative, `worldSize < 1`, or `rank` is

@@ -172,3 +172,24 @@ struct SamplerVectors: Decodable {
             == "BatchSampler: batchSize must be at least 1, got 0")
     }
 }
+
+@Suite struct SamplerEpochTests {
+    @Test func negativeEpochsStopTheProcess() async {
+        await #expect(processExitsWith: .failure) {
+            _ = try ShuffledSampler(count: 3, seed: 0).indices(epoch: -1)
+        }
+        await #expect(processExitsWith: .failure) {
+            _ = try DistributedSampler(count: 3, rank: 0, worldSize: 2, shuffle: false).indices(epoch: -1)
+        }
+        await #expect(processExitsWith: .failure) {
+            _ = try SequentialSampler(count: 3).indices(epoch: -1)
+        }
+    }
+
+    @Test func countsDoNotOverflowNearIntMax() throws {
+        let huge = try DistributedSampler(count: Int.max, rank: 0, worldSize: 2, shuffle: false)
+        #expect(huge.count == Int.max / 2 + 1)
+        let batches = try BatchSampler(SequentialSampler(count: Int.max), batchSize: 2)
+        #expect(batches.count == Int.max / 2 + 1)
+    }
+}

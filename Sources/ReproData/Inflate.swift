@@ -24,6 +24,8 @@ struct HuffmanCode {
     var counts: [UInt16]
     /// The symbols in canonical code order.
     var symbols: [UInt16]
+    /// The length of the longest code (0 for a code with no symbols).
+    var maxLength: Int
 
     /// Builds the code, or throws a description of why the lengths do not form a valid code:
     /// over-subscribed, or incomplete (allowed only when `allowsIncomplete` and no code is longer
@@ -73,6 +75,7 @@ struct HuffmanCode {
         self.fast = fast
         self.counts = counts
         self.symbols = symbols
+        self.maxLength = maxLength
     }
 }
 
@@ -292,7 +295,7 @@ struct Inflater {
         var value = 0
         var first = 0
         var index = 0
-        for length in 1...HuffmanCode.maxBits {
+        for length in stride(from: 1, through: code.maxLength, by: 1) {
             try need(length, what())
             value |= Int(bitBuffer >> UInt64(length - 1) & 1)
             let count = Int(code.counts[length])
@@ -305,7 +308,7 @@ struct Inflater {
             first = (first + count) << 1
             value <<= 1
         }
-        throw failure("invalid Huffman code: no symbol for the next \(HuffmanCode.maxBits) bits")
+        throw failure("invalid Huffman code: expected \(what()), found bits that match no code")
     }
 
     /// Decodes the symbols of a Huffman-coded block up to its end-of-block symbol.

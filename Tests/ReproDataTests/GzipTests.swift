@@ -30,7 +30,7 @@ enum GzipVectors {
 /// Writes a DEFLATE stream bit by bit, to make streams zlib never writes.
 struct BitWriter {
     private(set) var bytes: [UInt8] = []
-    private var bitCount = 0
+    private(set) var bitCount = 0
 
     /// `count` bits of `value`, least significant first (header fields, extra bits).
     mutating func write(_ value: Int, _ count: Int) {
@@ -240,5 +240,65 @@ func gzipError(_ data: [UInt8], source: String = "test.gz", sourceLocation: Sour
         bits.code(0, 1)  // the one distance code has length 1
         #expect(gzipError(gzipMember(deflate: bits.bytes))?.description
                 == "test.gz: offset 10: invalid Huffman code: no code for end of block")
+    }
+
+    /// A final dynamic block header whose code length code gives code length symbols 18 → `0`,
+    /// 1 → `10`, 2 → `11`, and whose literal/length code has 97 ('a') → `0`, 256 → `10` and, when
+    /// `literalCount` is 258, 257 → `11`; the distance code has one symbol, 0 → `0`.
+    private func dynamicHeader(literalCount: Int) -> BitWriter {
+        var bits = BitWriter()
+        bits.write(1, 1); bits.write(2, 2)
+        bits.write(literalCount - 257, 5); bits.write(0, 5); bits.write(14, 4)
+        let order = [16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1]
+        for symbol in order { bits.write(symbol == 18 ? 1 : symbol == 1 || symbol == 2 ? 2 : 0, 3) }
+        bits.code(0, 1); bits.write(97 - 11, 7)  // literal/length 0..<97: absent
+        bits.code(2, 2)  // 97: length 1
+        bits.code(0, 1); bits.write(138 - 11, 7)  // 98..<236
+        bits.code(0, 1); bits.write(20 - 11, 7)  // 236..<256
+        bits.code(3, 2)  // 256: length 2
+        if literalCount == 258 { bits.code(3, 2) }  // 257: length 2
+        bits.code(2, 2)  // distance 0: length 1
+        return bits
+    }
+
+    @Test func singleDistanceCodeDecodesAndItsUnusedCodeIsRejected() throws {
+        var valid = dynamicHeader(literalCount: 258)
+        valid.code(0, 1)  // 'a'
+        valid.code(3, 2)  // length 3
+        valid.code(0, 1)  // distance 1
+        valid.code(2, 2)  // end of block
+        let payload = Array("aaaa".utf8)
+        #expect(try Gzip.decompress(gzipMember(deflate: valid.bytes, payload: payload), source: "test.gz") == payload)
+
+        var invalid = dynamicHeader(literalCount: 258)
+        invalid.code(0, 1)
+        invalid.code(3, 2)
+        let distanceOffset = 10 + invalid.bitCount / 8
+        invalid.code(1, 1)  // no distance code is 1
+        #expect(gzipError(gzipMember(deflate: invalid.bytes))?.description
+                == "test.gz: offset \(distanceOffset): invalid Huffman code: expected a distance code, found bits that match no code")
+    }
+
+    @Test func incompleteLiteralLengthCodeIsRejected() {
+        #expect(gzipError(gzipMember(deflate: dynamicHeader(literalCount: 257).bytes))?.description
+                == "test.gz: offset 10: invalid Huffman code: literal/length code is incomplete")
+    }
+
+    /// Every single-bit corruption after the header is rejected with a ``GzipFormatError`` (never a
+    /// trap), except in the unused bits after the last block, which decode to the same payload.
+    @Test func bitFlipsAreRejectedWithoutTrapping() throws {
+        let data = try GzipVectors.bytes("named.gz")
+        let payload = try Gzip.decompress(data, source: "named.gz")
+        let headerLength = 10 + "notes.txt".utf8.count + 1
+        var accepted = 0
+        for bit in headerLength * 8..<data.count * 8 {
+            var corrupted = data
+            corrupted[bit / 8] ^= 1 << UInt8(bit % 8)
+            do {
+                #expect(try Gzip.decompress(corrupted, source: "named.gz") == payload, "bit \(bit)")
+                accepted += 1
+            } catch {}
+        }
+        #expect(accepted < 8)
     }
 }

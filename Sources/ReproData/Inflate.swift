@@ -27,8 +27,8 @@ struct HuffmanCode {
     /// The length of the longest code (0 for a code with no symbols).
     var maxLength: Int
 
-    /// Builds the code, or throws a description of why the lengths do not form a valid code:
-    /// over-subscribed, or incomplete (allowed only when `allowsIncomplete` and no code is longer
+    /// Builds the code from the code length of each symbol (0: no code), or throws why the lengths
+    /// do not form a valid code: over-subscribed, or incomplete (allowed only when `allowsIncomplete` and no code is longer
     /// than 1 bit, as zlib does for a distance code with zero or one symbol).
     init(lengths: ArraySlice<UInt8>, allowsIncomplete: Bool) throws(HuffmanCodeError) {
         var counts = [UInt16](repeating: 0, count: Self.maxBits + 1)
@@ -54,7 +54,6 @@ struct HuffmanCode {
             code = (code + Int(counts[length - 1])) << 1
             nextCode[length] = code
         }
-        nextCode[1] = 0
         for (symbol, length) in zip(lengths.indices, lengths) where length > 0 {
             let n = Int(length)
             symbols[offsets[n]] = UInt16(symbol - lengths.startIndex)

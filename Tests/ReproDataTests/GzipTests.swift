@@ -10,7 +10,6 @@ struct GzipVectorFile: Decodable {
         let length: Int
         let sha256: String
     }
-    let zlib: String
     let cases: [Case]
 }
 

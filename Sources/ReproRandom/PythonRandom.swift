@@ -119,23 +119,4 @@ extension PythonRandom {
     }
 }
 
-extension PythonRandom: Codable {
-    /// Encodes ``getState()``.
-    public func encode(to encoder: any Encoder) throws {
-        try getState().encode(to: encoder)
-    }
-
-    /// Decodes a ``State`` and checks it.
-    ///
-    /// - Throws: `DecodingError.dataCorrupted` naming what is wrong, for a state ``init(state:)``
-    ///   rejects.
-    public init(from decoder: any Decoder) throws {
-        let state = try State(from: decoder)
-        do {
-            try self.init(state: state)
-        } catch let error as RandomArgumentError {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath,
-                                                    debugDescription: "invalid PythonRandom state: \(error.message)"))
-        }
-    }
-}
+extension PythonRandom: StateCodable {}

@@ -117,23 +117,4 @@ extension RandomState {
     }
 }
 
-extension RandomState: Codable {
-    /// Encodes ``getState()``.
-    public func encode(to encoder: any Encoder) throws {
-        try getState().encode(to: encoder)
-    }
-
-    /// Decodes a ``State`` and checks it.
-    ///
-    /// - Throws: `DecodingError.dataCorrupted` naming what is wrong when the key does not have 624
-    ///   words or the position is outside 0...624.
-    public init(from decoder: any Decoder) throws {
-        let state = try State(from: decoder)
-        do {
-            try self.init(state: state)
-        } catch let error as RandomArgumentError {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath,
-                                                    debugDescription: "invalid RandomState: \(error.message)"))
-        }
-    }
-}
+extension RandomState: StateCodable {}

@@ -66,7 +66,7 @@ func gzipError(_ data: [UInt8], source: String = "test.gz", sourceLocation: Sour
         let entry = try #require(GzipVectors.manifest.cases.first { $0.name == name })
         let output = try Gzip.decompress(try GzipVectors.bytes(entry.file), source: entry.file)
         #expect(output.count == entry.length)
-        #expect(SHA256.hex(output) == entry.sha256)
+        #expect(SHA256.hexDigest(of: output) == entry.sha256)
     }
 
     @Test func manifestCoversEveryCase() {
@@ -79,7 +79,7 @@ func gzipError(_ data: [UInt8], source: String = "test.gz", sourceLocation: Sour
     @Test func digitsDecompressesToThePinnedText() throws {
         let output = try Gzip.decompress(try GzipVectors.bytes("digits.csv.gz"), source: "digits.csv.gz")
         #expect(output.count == 264_712)
-        #expect(SHA256.hex(output) == "6ebb3d2fee246a4e99363262ddf8a00a3c41bee6014c373ed9d9216ba7f651b8")
+        #expect(SHA256.hexDigest(of: output) == "6ebb3d2fee246a4e99363262ddf8a00a3c41bee6014c373ed9d9216ba7f651b8")
         let lines = String(decoding: output, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
         #expect(lines.count == 1798 && lines.last == "")
         #expect(lines.dropLast().allSatisfy { $0.split(separator: ",").count == 65 })

@@ -3,7 +3,7 @@
 ///
 /// Readers (``CSVReader``, ``IDXReader``) and the built-in ``Digits`` produce one; it can also be
 /// built from arrays or a tensor. Samples are copies, so transforms never change the dataset.
-public struct TensorDataset: Dataset, Hashable {
+public struct TensorDataset: LabeledDataset, Hashable {
     /// The shape of one sample's features (`[64]` for digits, `[28, 28]` for MNIST).
     public let featureShape: [Int]
     /// All features, sample after sample (`count × featureShape.product`).

@@ -27,3 +27,12 @@ func drain<S: Dataset, B>(_ loader: DataLoader<S, B>, epochs: Int) throws -> [B?
     }
     return results
 }
+
+import Synchronization
+
+/// A value shared between threads (a `Mutex` that test structs can hold).
+final class Locked<Value: Sendable>: Sendable {
+    private let mutex: Mutex<Value>
+    init(_ value: Value) { mutex = Mutex(value) }
+    func withLock<R>(_ body: (inout Value) -> R) -> R { mutex.withLock { body(&$0) } }
+}

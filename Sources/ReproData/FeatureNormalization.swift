@@ -1,3 +1,5 @@
+import ReproRandom
+
 /// Per-feature standardisation, `(x − mean) / std`, with the statistics fitted on one dataset
 /// (the training split) and applied to any other of the same shape.
 ///
@@ -58,6 +60,16 @@ public struct FeatureNormalization: Codable, Sendable, Hashable {
         precondition(features.count == mean.count,
                      "FeatureNormalization: \(features.count) features, fitted on \(mean.count)")
         return (0..<features.count).map { (features[$0] - mean[$0]) / standardDeviation[$0] }
+    }
+}
+
+extension FeatureNormalization: SampleTransform {
+    /// Normalises the sample's features (draws nothing), so normalisation can follow augmentation
+    /// in a loader's transforms.
+    public func apply(to sample: LabeledExample, generator: inout Generator<Philox>) throws -> LabeledExample {
+        var result = sample
+        result.features = apply(sample.features)
+        return result
     }
 }
 

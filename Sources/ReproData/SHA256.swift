@@ -29,14 +29,24 @@ public struct SHA256: Sendable {
 
     /// Appends `bytes` to the message.
     public mutating func update<Bytes: Sequence<UInt8>>(_ bytes: Bytes) {
-        for byte in bytes {
-            pending.append(byte)
-            if pending.count == 64 {
-                compress(pending)
-                pending.removeAll(keepingCapacity: true)
+        let handled: Void? = bytes.withContiguousStorageIfAvailable { buffer in
+            var start = 0
+            if !pending.isEmpty {
+                start = min(64 - pending.count, buffer.count)
+                pending += buffer[..<start]
+                if pending.count == 64 {
+                    compress(pending)
+                    pending.removeAll(keepingCapacity: true)
+                }
             }
-            length &+= 1
+            while buffer.count - start >= 64 {
+                compress(buffer[start..<start + 64])
+                start += 64
+            }
+            pending += buffer[start...]
+            length &+= UInt64(buffer.count)
         }
+        if handled == nil { update(Array(bytes)) }
     }
 
     /// The 32-byte digest of everything appended.
@@ -58,7 +68,11 @@ public struct SHA256: Sendable {
 
     private mutating func compress(_ block: some Collection<UInt8>) {
         var w = [UInt32](repeating: 0, count: 64)
-        for (i, byte) in block.enumerated() { w[i / 4] = w[i / 4] << 8 | UInt32(byte) }
+        var i = 0
+        for byte in block {
+            w[i >> 2] = w[i >> 2] << 8 | UInt32(byte)
+            i += 1
+        }
         for i in 16..<64 {
             let s0 = rotr(w[i - 15], 7) ^ rotr(w[i - 15], 18) ^ w[i - 15] >> 3
             let s1 = rotr(w[i - 2], 17) ^ rotr(w[i - 2], 19) ^ w[i - 2] >> 10

@@ -25,6 +25,8 @@ let package = Package(
         .library(name: "ReproRandom", targets: ["ReproRandom"]),
         .library(name: "ReproTensor", targets: ["ReproTensor"]),
         .library(name: "ReproData", targets: ["ReproData"]),
+        .library(name: "ReproNN", targets: ["ReproNN"]),
+        .library(name: "ReproRuns", targets: ["ReproRuns"]),
         .executable(name: "repro", targets: ["repro"]),
     ],
     dependencies: [
@@ -34,7 +36,11 @@ let package = Package(
         .target(name: "ReproRandom", swiftSettings: cpuSettings),
         .target(name: "ReproTensor", dependencies: ["ReproRandom"], swiftSettings: cpuSettings),
         .target(name: "ReproData", dependencies: ["ReproRandom", "ReproTensor"], swiftSettings: cpuSettings),
-        .target(name: "Repro", dependencies: ["ReproRandom", "ReproTensor", "ReproData"], swiftSettings: cpuSettings),
+        .target(name: "ReproNN", dependencies: ["ReproRandom", "ReproTensor"], swiftSettings: cpuSettings),
+        .target(name: "ReproRuns", dependencies: ["ReproRandom", "ReproTensor", "ReproData", "ReproNN"],
+                swiftSettings: cpuSettings),
+        .target(name: "Repro", dependencies: ["ReproRandom", "ReproTensor", "ReproData", "ReproNN", "ReproRuns"],
+                swiftSettings: cpuSettings),
         .executableTarget(
             name: "repro",
             dependencies: [
@@ -49,6 +55,10 @@ let package = Package(
                     swiftSettings: cpuSettings),
         .testTarget(name: "ReproDataTests", dependencies: ["ReproData", "ReproRandom"], exclude: ["Vectors"],
                     swiftSettings: cpuSettings),
+        .testTarget(name: "ReproNNTests", dependencies: ["ReproNN", "ReproTensor", "ReproRandom"], exclude: ["Vectors"],
+                    swiftSettings: cpuSettings),
+        .testTarget(name: "ReproRunsTests", dependencies: ["ReproRuns", "ReproNN", "ReproData", "ReproTensor", "ReproRandom"],
+                    exclude: ["Vectors"], swiftSettings: cpuSettings),
         .testTarget(name: "ReproCLITests", dependencies: ["repro"], swiftSettings: cpuSettings),
     ]
 )

@@ -2,3 +2,5 @@
 @_exported import ReproRandom
 @_exported import ReproTensor
 @_exported import ReproData
+@_exported import ReproNN
+@_exported import ReproRuns

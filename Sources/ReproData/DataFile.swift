@@ -16,9 +16,10 @@ enum DataFile {
 
     /// The POSIX reason under a Foundation file error (`strerror`), else the error's own description.
     private static func reason(_ error: any Error) -> String {
-        let underlying = (error as NSError).userInfo[NSUnderlyingErrorKey] as? NSError
-        if let posix = underlying, posix.domain == NSPOSIXErrorDomain, let text = strerror(Int32(posix.code)) {
-            return String(cString: text)
+        // On Linux the underlying error is a Swift `POSIXError`, which `as? NSError` does not match.
+        if let underlying = (error as NSError).userInfo[NSUnderlyingErrorKey] as? any Error {
+            let posix = underlying as NSError
+            if posix.domain == NSPOSIXErrorDomain, let text = strerror(Int32(posix.code)) { return String(cString: text) }
         }
         return error.localizedDescription
     }

@@ -107,7 +107,7 @@ public enum IDXReader {
     /// - Parameter source: the name errors give for the bytes, usually a file path.
     /// - Throws: ``DataError`` naming `source` at `offset N`: invalid gzip data; a magic other than
     ///   `00 00` (the first 4 bytes are quoted); an unknown type byte; 0 dimensions; a header cut
-    ///   short; dimension sizes whose product, in bytes, overflows `Int`; fewer data bytes than the
+    ///   short; nonzero dimension sizes whose product in bytes overflows `Int`; fewer data bytes than the
     ///   shape needs; bytes left after the data.
     public static func parseArray(_ bytes: [UInt8], source: String) throws -> IDXArray {
         let data = try DataFile.decompressedIfGzip(bytes, source: source)
@@ -136,14 +136,17 @@ public enum IDXReader {
         let shape = (0..<dimensions).map { dimension in
             data[4 + 4 * dimension..<8 + 4 * dimension].reduce(0) { $0 << 8 | Int($1) }
         }
-        var byteCount = shape.contains(0) ? 0 : type.byteCount
-        for size in shape where byteCount > 0 {
+        // The nonzero sizes must multiply without overflow even when a zero makes the array empty,
+        // so that `shape.reduce(1, *)` never traps.
+        var byteCount = type.byteCount
+        for size in shape where size > 0 {
             let (product, overflow) = byteCount.multipliedReportingOverflow(by: size)
             guard !overflow else {
                 throw fail(4, "expected dimension sizes whose product fits in memory, found shape \(shape) of type \(type)")
             }
             byteCount = product
         }
+        if shape.contains(0) { byteCount = 0 }
         let found = data.count - dataStart
         guard found >= byteCount else {
             throw fail(dataStart, "expected \(byteCount) bytes of data for shape \(shape) of type \(type), found \(found)")

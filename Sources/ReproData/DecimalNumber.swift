@@ -88,8 +88,23 @@ struct DecimalNumber {
         return .notANumber
     }
 
-    /// Exact powers of ten as `Float` (5^10 < 2^24, so 10^10 is the largest exact one).
-    private static let exactPowers: [Float] = (0...10).map { power in (0..<power).reduce(Float(1)) { value, _ in value * 10 } }
+    /// 10^power for power in 0...10, exact as a `Float` (5^10 < 2^24, so 10^10 is the largest exact
+    /// one). A switch rather than a static array, which would cost a `swift_once` per call.
+    private static func exactPower(_ power: Int) -> Float {
+        switch power {
+        case 0: 1
+        case 1: 10
+        case 2: 100
+        case 3: 1e3
+        case 4: 1e4
+        case 5: 1e5
+        case 6: 1e6
+        case 7: 1e7
+        case 8: 1e8
+        case 9: 1e9
+        default: 1e10
+        }
+    }
 
     /// The `Float` nearest the decimal value, ties to even (as C's `strtof`); infinite past
     /// `Float.greatestFiniteMagnitude`, zero (with the sign) below the smallest subnormal.
@@ -99,8 +114,8 @@ struct DecimalNumber {
     var float: Float {
         if significand == 0 { return negative ? -0.0 : 0.0 }
         if !truncated, significand <= 1 << 24, (-10...10).contains(exponent) {
-            let value = exponent >= 0 ? Float(significand) * Self.exactPowers[exponent]
-                                      : Float(significand) / Self.exactPowers[-exponent]
+            let value = exponent >= 0 ? Float(significand) * Self.exactPower(exponent)
+                                      : Float(significand) / Self.exactPower(-exponent)
             return negative ? -value : value
         }
         return Float(String(decoding: text, as: UTF8.self))!  // the grammar is a subset of strtof's

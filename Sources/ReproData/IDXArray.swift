@@ -6,11 +6,17 @@
 public struct IDXArray: Sendable, Hashable {
     /// The element type named by the third byte of an IDX file.
     public enum DataType: UInt8, Sendable, Hashable, CaseIterable, CustomStringConvertible {
+        /// `08`: unsigned 8-bit integers (MNIST's pixels and labels).
         case uint8 = 0x08
+        /// `09`: signed 8-bit integers.
         case int8 = 0x09
+        /// `0b`: signed 16-bit integers, big-endian.
         case int16 = 0x0b
+        /// `0c`: signed 32-bit integers, big-endian.
         case int32 = 0x0c
+        /// `0d`: IEEE 754 binary32, big-endian.
         case float32 = 0x0d
+        /// `0e`: IEEE 754 binary64, big-endian.
         case float64 = 0x0e
 
         /// The size of one element in bytes.
@@ -41,11 +47,17 @@ public struct IDXArray: Sendable, Hashable {
 
     /// The values in their stored type, decoded from big-endian.
     public enum Values: Sendable, Hashable {
+        /// Type `08`.
         case uint8([UInt8])
+        /// Type `09`.
         case int8([Int8])
+        /// Type `0b`.
         case int16([Int16])
+        /// Type `0c`.
         case int32([Int32])
+        /// Type `0d`.
         case float32([Float])
+        /// Type `0e`.
         case float64([Double])
     }
 

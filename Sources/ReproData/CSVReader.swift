@@ -257,9 +257,11 @@ private struct CSVRows {
         return field[start..<end]
     }
 
-    /// The field in quotes, cut to 40 characters.
+    /// The field in quotes, cut to 40 characters, control characters escaped (`\r`, `\u{0}`).
     private static func quoted(_ field: Bytes) -> String {
         let text = String(decoding: field, as: UTF8.self)
-        return "'" + (text.count > 40 ? text.prefix(40) + "…" : text) + "'"
+        let cut = text.count > 40 ? text.prefix(40) + "…" : text
+        let visible = cut.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7f ? $0.escaped(asASCII: true) : String($0) }
+        return "'" + visible.joined() + "'"
     }
 }

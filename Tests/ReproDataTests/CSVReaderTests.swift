@@ -143,6 +143,8 @@ private func csvError(_ text: String, labelColumn: CSVReader.LabelColumn = .last
                 == "test.csv: line 2, column 1: expected a number, found '\(long.prefix(40))…'")
         #expect(csvError("1,,0\n") == "test.csv: line 1, column 2: expected a number, found an empty field")
         #expect(csvError("1,2,0\r\n3,4,x\r\n") == "test.csv: line 2, column 3: expected an integer label, found 'x'")
+        // A lone \r is no line ending: the field is shown with it escaped.
+        #expect(csvError("1,2,0\n3,4\r5,1\n") == "test.csv: line 2, column 2: expected a number, found '4\\r5'")
         #expect(csvError("\u{FEFF}a,b\n1,x\n", labelColumn: .first)
                 == "test.csv: line 2, column 2: expected a number, found 'x'")
     }

@@ -25,8 +25,9 @@
 ///
 /// - Determinism: the dataset is a pure function of the bytes and the arguments. Each feature is the
 ///   `Float` nearest its decimal value (ties to even, as C's `strtof`); `np.loadtxt(dtype=np.float32)`
-///   rounds through `float64` first, which can differ in the last bit only for a decimal with more
-///   than 9 significant digits lying next to a halfway point between two `Float`s.
+///   rounds through `float64` first, which can differ in the last bit only for a decimal within half a
+///   `float64` ulp of a halfway point between two `Float`s (`scripts/reference_readers.py` checks that
+///   the fixtures agree).
 public enum CSVReader {
     /// Which column holds the label.
     public enum LabelColumn: Sendable, Hashable {

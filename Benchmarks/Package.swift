@@ -29,5 +29,13 @@ let package = Package(
                 .product(name: "ReproTensor", package: "Repro"),
             ]
         ),
+        .executableTarget(
+            name: "loader-bench",
+            dependencies: [
+                .product(name: "ReproData", package: "Repro"),
+                .product(name: "ReproRandom", package: "Repro"),
+                .product(name: "ReproTensor", package: "Repro"),
+            ]
+        ),
     ]
 )

@@ -67,8 +67,14 @@ extension FeatureNormalization: SampleTransform {
     /// Normalises the sample's features (draws nothing), so normalisation can follow augmentation
     /// in a loader's transforms.
     public func apply(to sample: LabeledExample, generator: inout Generator<Philox>) throws -> LabeledExample {
+        guard sample.features.count == mean.count else {
+            throw DataError(source: "FeatureNormalization", "expected \(mean.count) features (the fitted count), "
+                            + "got \(sample.features.count)")
+        }
         var result = sample
-        result.features = apply(sample.features)
+        result.features.withUnsafeMutableBufferPointer { features in
+            for j in features.indices { features[j] = (features[j] - mean[j]) / standardDeviation[j] }
+        }
         return result
     }
 }

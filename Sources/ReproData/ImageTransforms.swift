@@ -17,9 +17,12 @@ public struct RandomNoise: SampleTransform {
 
     public func apply(to sample: LabeledExample, generator: inout Generator<Philox>) throws -> LabeledExample {
         var result = sample
-        for j in result.features.indices {
-            let z = generator.standardNormalFloat()
-            result.features[j] = result.features[j] + standardDeviation * z
+        let sigma = standardDeviation
+        result.features.withUnsafeMutableBufferPointer { features in
+            withUnsafeTemporaryAllocation(of: Float.self, capacity: features.count) { noise in
+                generator.fillStandardNormalFloat(noise)
+                for j in features.indices { features[j] = features[j] + sigma * noise[j] }
+            }
         }
         return result
     }
@@ -59,11 +62,15 @@ public struct RandomShift: SampleTransform {
         let dy = Int(try generator.integers(-m, m + 1))
         let dx = Int(try generator.integers(-m, m + 1))
         var result = sample
-        for y in 0..<height {
-            for x in 0..<width {
-                let (sy, sx) = (y - dy, x - dx)
-                result.features[y * width + x] = (0..<height).contains(sy) && (0..<width).contains(sx)
-                    ? sample.features[sy * width + sx] : fill
+        sample.features.withUnsafeBufferPointer { source in
+            result.features.withUnsafeMutableBufferPointer { shifted in
+                for y in 0..<height {
+                    for x in 0..<width {
+                        let (sy, sx) = (y - dy, x - dx)
+                        shifted[y * width + x] = (0..<height).contains(sy) && (0..<width).contains(sx)
+                            ? source[sy * width + sx] : fill
+                    }
+                }
             }
         }
         return result

@@ -59,6 +59,7 @@ let package = Package(
                     swiftSettings: cpuSettings),
         .testTarget(name: "ReproRunsTests", dependencies: ["ReproRuns", "ReproNN", "ReproData", "ReproTensor", "ReproRandom"],
                     exclude: ["Vectors"], swiftSettings: cpuSettings),
+        .testTarget(name: "ReproTests", dependencies: ["Repro"], exclude: ["Vectors"], swiftSettings: cpuSettings),
         .testTarget(name: "ReproCLITests", dependencies: ["repro"], swiftSettings: cpuSettings),
     ]
 )

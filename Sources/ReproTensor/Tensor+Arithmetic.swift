@@ -90,6 +90,12 @@ extension Tensor {
                 return [da, db]
             }
         }
+        if Tensor.isRow(b.shape, of: a.shape) {
+            return rowBroadcast(kernel, op, full: a, row: b, rowIsLeft: false)
+        }
+        if kernel == .add || kernel == .mul, Tensor.isRow(a.shape, of: b.shape) {
+            return rowBroadcast(kernel, op, full: b, row: a, rowIsLeft: true)  // commutative: same bits
+        }
         let outShape = try Tensor.broadcastShape(op, a.shape, b.shape)
         let ia = Tensor.broadcastOffsets(a.shape, onto: outShape)
         let ib = Tensor.broadcastOffsets(b.shape, onto: outShape)
@@ -104,6 +110,52 @@ extension Tensor {
                 db?[ib[i]] += gradB(g[i], x, y)
             }
             return [da, db]
+        }
+    }
+}
+
+extension Tensor {
+    /// `full op row` where `row`'s shape is a suffix of `full`'s (a bias over a batch): the row
+    /// kernel forward; backward runs the equal-shape gradient formulas on `row` repeated over the
+    /// rows and sums the row's gradient over them with ``Reduce/sum(_:outer:axis:inner:into:)``
+    /// (the fixed blocked order). With `rowIsLeft` (add and mul only) the tensor is `row op full`,
+    /// which has the same bits, and the gradients are returned in that operand order.
+    /// Whether `row` broadcasts onto `full` by repeating it over leading dimensions only: without
+    /// its leading 1s it is a suffix of `full`, and it has no more dimensions than `full`.
+    static func isRow(_ row: [Int], of full: [Int]) -> Bool {
+        let core = row.drop { $0 == 1 }
+        return row.count <= full.count && core.allSatisfy { $0 > 0 } && full.suffix(core.count).elementsEqual(core)
+            && full.allSatisfy { $0 > 0 }
+    }
+
+    func rowBroadcast(_ kernel: Elementwise.BinaryOp, _ op: String, full: Tensor, row: Tensor,
+                      rowIsLeft: Bool) -> Tensor {
+        let (cols, n) = (row.count, full.count)
+        let rows = n / cols
+        let out = Tensor.filled(n) {
+            if cols == 1 {
+                Elementwise.binary(kernel, full.scalars, scalar: row.scalars[0], into: $0, count: n)
+            } else {
+                Elementwise.binary(kernel, full.scalars, row: row.scalars, into: $0, rows: rows, cols: cols)
+            }
+        }
+        let inputs = rowIsLeft ? [row, full] : [full, row]
+        return Tensor.result(full.shape, out, op: op, inputs: inputs) { g in
+            var dFull: [Float]? = full.requiresGrad ? Array(repeating: 0, count: n) : nil
+            var dRows: [Float]? = row.requiresGrad ? Array(repeating: 0, count: n) : nil
+            // add and sub read neither operand; mul and div need the row at every position.
+            let repeated = kernel == .add || kernel == .sub
+                ? full.scalars : (0..<rows).reduce(into: [Float]()) { acc, _ in acc += row.scalars }
+            dFull.withUnsafeMutableOptionalPointer { pFull in
+                dRows.withUnsafeMutableOptionalPointer { pRows in
+                    Elementwise.binaryBackward(kernel, full.scalars, repeated, gradOutput: g, gradA: pFull, gradB: pRows,
+                                               count: n)
+                }
+            }
+            let dRow = dRows.map { elements in
+                Tensor.filled(cols) { Reduce.sum(elements, outer: 1, axis: rows, inner: cols, into: $0) }
+            }
+            return rowIsLeft ? [dRow, dFull] : [dFull, dRow]
         }
     }
 }

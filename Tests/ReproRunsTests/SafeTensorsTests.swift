@@ -168,7 +168,7 @@ func headerText(_ bytes: [UInt8]) -> String {
     }
 
     @Test func writesAndReadsFilesAtomically() throws {
-        try withTemporaryDirectory { directory in
+        try withTemporaryDirectory { directory throws in
             let path = directory.file("model.safetensors")
             let file = SafeTensorsFile(tensors: ["w": try SafeTensor([Float(1), 2, 3], shape: [3])], metadata: ["format": "pt"])
             try file.write(to: path)

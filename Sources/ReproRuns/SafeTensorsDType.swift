@@ -7,24 +7,43 @@
 /// The order of the cases is the order of `safetensors`' Rust `Dtype` enum, which decides where a
 /// tensor's data goes in a written file (see `SafeTensorsFile.namesInFileOrder`).
 public enum SafeTensorsDType: String, CaseIterable, Codable, Sendable, Comparable {
+    /// Booleans, one byte each (0 or 1).
     case bool = "BOOL"
+    /// Unsigned 8-bit integers (`UInt8`).
     case uint8 = "U8"
+    /// Signed 8-bit integers (`Int8`).
     case int8 = "I8"
+    /// 8-bit floats, 5 exponent and 2 mantissa bits (raw bytes only).
     case float8E5M2 = "F8_E5M2"
+    /// 8-bit floats, 4 exponent and 3 mantissa bits, finite (`float8_e4m3fn`; raw bytes only).
     case float8E4M3 = "F8_E4M3"
+    /// 8-bit exponent-only scale factors (`float8_e8m0fnu`; raw bytes only).
     case float8E8M0 = "F8_E8M0"
+    /// 8-bit floats E4M3, finite, no negative zero (raw bytes only).
     case float8E4M3FNUZ = "F8_E4M3FNUZ"
+    /// 8-bit floats E5M2, finite, no negative zero (raw bytes only).
     case float8E5M2FNUZ = "F8_E5M2FNUZ"
+    /// Signed 16-bit integers (`Int16`).
     case int16 = "I16"
+    /// Unsigned 16-bit integers (`UInt16`).
     case uint16 = "U16"
+    /// IEEE half-precision floats (raw bytes only).
     case float16 = "F16"
+    /// bfloat16: the upper half of an F32 (raw bytes only).
     case bfloat16 = "BF16"
+    /// Signed 32-bit integers (`Int32`).
     case int32 = "I32"
+    /// Unsigned 32-bit integers (`UInt32`).
     case uint32 = "U32"
+    /// IEEE single-precision floats (`Float`).
     case float32 = "F32"
+    /// Complex numbers, two F32 (real, imaginary; raw bytes only).
     case complex64 = "C64"
+    /// IEEE double-precision floats (`Double`).
     case float64 = "F64"
+    /// Signed 64-bit integers (`Int64`).
     case int64 = "I64"
+    /// Unsigned 64-bit integers (`UInt64`).
     case uint64 = "U64"
 
     /// Bytes per element.

@@ -13,7 +13,7 @@ import ReproRuns
 @Suite struct SafeTensorsPythonCheckTests {
     static var directory: String {
         ProcessInfo.processInfo.environment["REPRO_SAFETENSORS_CHECK_DIR"]
-            ?? NSTemporaryDirectory() + "/repro-safetensors-check"
+            ?? URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("repro-safetensors-check").path
     }
 
     /// A checkpoint-like file: weights, biases, an optimizer step, a generator state, one metadata key.

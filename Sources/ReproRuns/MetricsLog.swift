@@ -1,0 +1,198 @@
+/// An append-only CSV log with one row per step: `metrics.csv` and `eval.csv` of a run (DESIGN.md §7).
+///
+/// The file is a header row whose first column is `step`, then one row per logged step, every line
+/// ending in `\n`: `step,loss,lr\n0,2.302585,0.1\n1,2.2971,0.1\n`. It is a restricted CSV: column
+/// names contain no `,`, `"`, CR or LF, so nothing is ever quoted. Steps are non-negative integers,
+/// strictly increasing; the other fields are `MetricValue` texts (numbers, `nan`, `inf`, `-inf`).
+///
+/// Each `append` is durable (`AtomicFile.appendLine`: written and `fsync`ed before it returns).
+/// A process killed during an append can leave an unterminated last line; `open` and `read` reject
+/// such a file, and `truncate(at:keepingStepsThrough:)` — the resume step that cuts the log back to
+/// the checkpoint's step (DESIGN.md §6) — drops it, so a resumed log is byte-identical to the log of
+/// an uninterrupted run.
+public struct MetricsLog: Sendable {
+    /// The log file.
+    public let path: String
+    /// The header, `step` first.
+    public let columns: [String]
+    /// The step of the last row, or nil when there is none.
+    public private(set) var lastStep: Int?
+
+    /// Creates (or replaces) the log at `path` holding only the header row, atomically.
+    ///
+    /// - Throws: `RunFileError` when `columns` does not start with `step`, a name is empty, repeated
+    ///   or contains `,`, `"`, CR or LF, or the file cannot be written.
+    public static func create(at path: String, columns: [String]) throws -> MetricsLog {
+        try validate(columns, path: path, location: "")
+        try AtomicFile.write(columns.joined(separator: ",") + "\n", to: path)
+        return MetricsLog(path: path, columns: columns, lastStep: nil)
+    }
+
+    /// Opens the existing log at `path` for appending, after validating all of it (as `read(at:)`).
+    ///
+    /// - Throws: `RunFileError` naming the line and fault, or the system error.
+    public static func open(at path: String) throws -> MetricsLog {
+        let table = try read(at: path)
+        return MetricsLog(path: path, columns: table.columns, lastStep: table.steps.last)
+    }
+
+    /// Reads and validates the whole log at `path`.
+    ///
+    /// - Throws: `RunFileError` naming `path`, the line and the fault: an empty file, a header not
+    ///   starting with `step`, a ragged row, an invalid or non-increasing step, a non-numeric field,
+    ///   a CR line ending, or an unterminated last line (with the hint to truncate).
+    public static func read(at path: String) throws -> MetricsTable {
+        let parsed = try parse(try AtomicFile.read(path), path: path, keepingStepsThrough: nil)
+        if parsed.tornTail {
+            throw RunFileError(source: path, location: "line \(parsed.rows.count + 2)",
+                               "the last line has no line ending (a write was interrupted)",
+                               hint: "MetricsLog.truncate(at:keepingStepsThrough:) to the last checkpoint's step removes it")
+        }
+        return MetricsTable(columns: parsed.columns, rows: parsed.rows, source: path)
+    }
+
+    /// Cuts the log at `path` back to its rows with step ≤ `step`, atomically, and returns how many
+    /// rows remain. An unterminated last line is dropped; rows after the cut are not validated.
+    /// The kept bytes are the file's own, so the result is byte-identical to a log that stopped there.
+    ///
+    /// - Throws: `RunFileError` when a kept row (or the step of the first dropped one) is malformed,
+    ///   or the file cannot be read or written.
+    @discardableResult
+    public static func truncate(at path: String, keepingStepsThrough step: Int) throws -> Int {
+        let bytes = try AtomicFile.read(path)
+        let parsed = try parse(bytes, path: path, keepingStepsThrough: step)
+        if parsed.keptLength < bytes.count { try AtomicFile.write(Array(bytes[..<parsed.keptLength]), to: path) }
+        return parsed.rows.count
+    }
+
+    /// Appends the row `step, values…` durably.
+    ///
+    /// - Throws: `RunFileError` when `values` does not fill the other columns, `step` is negative or
+    ///   not after `lastStep`, or the append fails.
+    public mutating func append(step: Int, _ values: [MetricValue]) throws {
+        guard values.count == columns.count - 1 else {
+            throw RunFileError(source: path, "a row needs \(columns.count - 1) values after the step (\(columns.dropFirst().joined(separator: ", "))), got \(values.count)")
+        }
+        guard step >= 0, step > (lastStep ?? -1) else {
+            throw RunFileError(source: path, "step \(step) must be non-negative and after the last logged step \(lastStep.map(String.init) ?? "(none)")")
+        }
+        try AtomicFile.appendLine(([String(step)] + values.map(\.text)).joined(separator: ","), to: path)
+        lastStep = step
+    }
+
+    /// Checks a header: `step` first, names non-empty, unique, without `,`, `"`, CR or LF.
+    private static func validate(_ columns: [String], path: String, location: String) throws {
+        guard columns.first == "step" else {
+            throw RunFileError(source: path, location: location,
+                               "the first column must be 'step', got \(columns.first.map { "'\($0)'" } ?? "no columns")")
+        }
+        for (index, name) in columns.enumerated() {
+            if name.isEmpty || name.utf8.contains(where: { Array(",\"\r\n".utf8).contains($0) }) {
+                throw RunFileError(source: path, location: location,
+                                   "column name \(name.debugDescription) must be non-empty without ',', '\"', CR or LF")
+            }
+            if columns[..<index].contains(name) {
+                throw RunFileError(source: path, location: location, "column '\(name)' appears twice")
+            }
+        }
+    }
+
+    /// Splits and validates `bytes`; stops before the first row whose step exceeds `limit`.
+    private static func parse(_ bytes: [UInt8], path: String, keepingStepsThrough limit: Int?)
+        throws -> (columns: [String], rows: [[String]], keptLength: Int, tornTail: Bool) {
+        var lines: [(text: Substring, end: Int)] = []
+        var start = 0
+        for (index, byte) in bytes.enumerated() where byte == 0x0A {
+            lines.append((Substring(String(decoding: bytes[start..<index], as: UTF8.self)), index + 1))
+            start = index + 1
+        }
+        let tornTail = start < bytes.count
+        guard let header = lines.first else {
+            throw RunFileError(source: path, location: "line 1", bytes.isEmpty ? "the file is empty; expected a header row"
+                                                                             : "the header row has no line ending")
+        }
+        func fault(_ line: Int, _ message: String) -> RunFileError {
+            RunFileError(source: path, location: "line \(line)", message)
+        }
+        let columns = header.text.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+        if header.text.hasSuffix("\r") { throw fault(1, "the line ends with CR (a Windows line ending)") }
+        try validate(columns, path: path, location: "line 1")
+
+        var rows: [[String]] = []
+        var keptLength = header.end
+        var previous = -1
+        for (offset, line) in lines.dropFirst().enumerated() {
+            let number = offset + 2
+            if line.text.hasSuffix("\r") { throw fault(number, "the line ends with CR (a Windows line ending)") }
+            let fields = line.text.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+            let stepText = fields[0]
+            guard let step = Int(stepText), stepText == String(step), step >= 0 else {
+                throw fault(number, "step '\(stepText)' is not a non-negative integer")
+            }
+            if let limit, step > limit { return (columns, rows, keptLength, false) }
+            guard fields.count == columns.count else {
+                throw fault(number, "the row has \(fields.count) fields, the header \(columns.count)")
+            }
+            guard step > previous else { throw fault(number, "step \(step) does not come after step \(previous)") }
+            for (column, field) in zip(columns, fields).dropFirst() where !MetricValue.isValidText(field) {
+                throw fault(number, "\(column) '\(field)' is not a number (expected e.g. 0.25, 1e-05, nan, inf)")
+            }
+            rows.append(fields)
+            keptLength = line.end
+            previous = step
+        }
+        return (columns, rows, keptLength, tornTail)
+    }
+}
+
+/// The rows of a metrics log as read back: every field's text exactly as written, validated.
+public struct MetricsTable: Hashable, Sendable {
+    /// The header, `step` first.
+    public let columns: [String]
+    /// The rows, each as many fields as `columns`, step first.
+    public let rows: [[String]]
+    /// The file it was read from, for error messages. Not compared.
+    let source: String
+
+    init(columns: [String], rows: [[String]], source: String) {
+        self.columns = columns
+        self.rows = rows
+        self.source = source
+    }
+
+    /// The step of each row.
+    public var steps: [Int] { rows.map { Int($0[0])! } }
+
+    /// Column `name` as `Double`s (`nan`, `inf`, `-inf` included).
+    ///
+    /// - Throws: `RunFileError` when there is no such column.
+    public func doubles(_ name: String) throws -> [Double] {
+        let index = try columnIndex(name)
+        return rows.map { Double($0[index])! }
+    }
+
+    /// Column `name` as `Float`s, parsed from the text directly (not through `Double`), so a value
+    /// logged as `.float(x)` reads back as exactly `x`.
+    ///
+    /// - Throws: `RunFileError` when there is no such column.
+    public func floats(_ name: String) throws -> [Float] {
+        let index = try columnIndex(name)
+        return rows.map { Float($0[index])! }
+    }
+
+    private func columnIndex(_ name: String) throws -> Int {
+        guard let index = columns.firstIndex(of: name) else {
+            throw RunFileError(source: source, "no column '\(name)' (columns: \(columns.joined(separator: ", ")))")
+        }
+        return index
+    }
+
+    /// Equal when the columns and rows are; where they were read from does not matter.
+    public static func == (a: MetricsTable, b: MetricsTable) -> Bool { a.columns == b.columns && a.rows == b.rows }
+
+    /// Hashes the columns and rows (not the source).
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(columns)
+        hasher.combine(rows)
+    }
+}

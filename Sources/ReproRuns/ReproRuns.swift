@@ -1,1 +1,0 @@
-// ReproRuns: run directories, manifests and environment fingerprints, checkpoints, the Trainer, and the run tools.

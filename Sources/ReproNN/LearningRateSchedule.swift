@@ -104,18 +104,18 @@ public struct CosineAnnealingLR: LearningRateSchedule, Hashable {
 /// order), with `base = after.learningRate(atStep: 0)`; from `warmupSteps` on it is
 /// `after.learningRate(atStep: step - warmupSteps)`, so the wrapped schedule starts afresh when the
 /// warmup ends, as SequentialLR restarts it.
-public struct LinearWarmup<After: LearningRateSchedule>: LearningRateSchedule {
+public struct LinearWarmup: LearningRateSchedule {
     /// The number of warmup steps.
     public let warmupSteps: Int
     /// The fraction of the base rate at step 0.
     public let startFactor: Double
     /// The schedule after the warmup.
-    public let after: After
+    public let after: any LearningRateSchedule
 
     /// - Throws: ``NNError/invalidArgument(component:message:)`` when `warmupSteps < 1` or
     ///   `startFactor` is outside [0, 1] (PyTorch's LinearLR also rejects 0, which its recursive form
     ///   cannot start from; the closed form can).
-    public init(warmupSteps: Int, startFactor: Double = 0, after: After) throws {
+    public init(warmupSteps: Int, startFactor: Double = 0, after: any LearningRateSchedule) throws {
         try require(warmupSteps >= 1, "LinearWarmup", "warmupSteps \(warmupSteps) must be at least 1")
         try require(startFactor >= 0 && startFactor <= 1, "LinearWarmup", "startFactor \(startFactor) must be in [0, 1]")
         self.warmupSteps = warmupSteps

@@ -2,6 +2,7 @@ import ReproTensor
 
 /// max(x, 0) elementwise (PyTorch `nn.ReLU`); no parameters.
 public final class ReLU: Layer {
+    /// The layer (it has no parameters).
     public init() {}
     /// ``ReproTensor/Tensor/relu()``.
     ///
@@ -11,6 +12,7 @@ public final class ReLU: Layer {
 
 /// tanh(x) elementwise (PyTorch `nn.Tanh`), with Repro's own `tanh` (no libm); no parameters.
 public final class Tanh: Layer {
+    /// The layer (it has no parameters).
     public init() {}
     /// ``ReproTensor/Tensor/tanh()``.
     ///
@@ -20,6 +22,7 @@ public final class Tanh: Layer {
 
 /// 1 / (1 + exp(−x)) elementwise (PyTorch `nn.Sigmoid`); no parameters.
 public final class Sigmoid: Layer {
+    /// The layer (it has no parameters).
     public init() {}
     /// ``ReproTensor/Tensor/sigmoid()``.
     ///
@@ -31,6 +34,7 @@ public final class Sigmoid: Layer {
 /// 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))). (PyTorch's default `nn.GELU()` is the exact erf form,
 /// which differs by up to about 1e-3.) No parameters.
 public final class GELU: Layer {
+    /// The layer (it has no parameters).
     public init() {}
     /// ``ReproTensor/Tensor/gelu()``.
     ///
@@ -41,13 +45,15 @@ public final class GELU: Layer {
 /// Flattens every dimension after the first (PyTorch `nn.Flatten()`, `start_dim=1`): `[N, …]`
 /// becomes `[N, product of the rest]`. No parameters.
 public final class Flatten: Layer {
+    /// The layer (it has no parameters).
     public init() {}
 
     /// The reshaped input (same elements, same order).
     ///
     /// - Throws: ``NNError/invalidArgument(component:message:)`` for an input of rank below 2.
     public func forward(_ input: Tensor, context: ForwardContext) throws -> Tensor {
-        try require(input.rank >= 2, "Flatten", "input must have a batch dimension and at least one more, got shape \(input.shape)")
+        try require(input.rank >= 2, "Flatten",
+                    "input must have a batch dimension and at least one more, got shape \(input.shape)")
         return try input.reshaped([input.shape[0], input.shape.dropFirst().reduce(1, *)])
     }
 }

@@ -73,16 +73,27 @@ public class Adam: Optimizer {
                                    bufferKinds: ["exp_avg", "exp_avg_sq"])
     }
 
+    // MARK: - Optimizer
+
+    /// See ``Optimizer/algorithm``.
     public var algorithm: String { slots.algorithm }
+    /// See ``Optimizer/parameters``.
     public var parameters: [(name: String, tensor: Tensor)] { slots.parameters }
+    /// See ``Optimizer/learningRate``.
     public var learningRate: Double { slots.learningRate }
+    /// See ``Optimizer/stepCount``.
     public var stepCount: Int { slots.stepCount }
 
+    /// See ``Optimizer/setLearningRate(_:)``.
     public func setLearningRate(_ learningRate: Double) throws {
         try OptimizerSlots.checkLearningRate(learningRate, algorithm)
         slots.learningRate = learningRate
     }
 
+    /// One update of every parameter that has a gradient, by the recipe above (PyTorch `step()`).
+    ///
+    /// - Throws: ``NNError/shapeMismatch(name:expected:actual:)`` for a gradient of the wrong shape,
+    ///   before anything is updated.
     public func step() throws {
         let lr = slots.learningRate
         let (beta1, beta2) = betas
@@ -129,8 +140,11 @@ public class Adam: Optimizer {
         slots.stepCount += 1
     }
 
+    /// See ``Optimizer/state()``.
     public func state() -> OptimizerState { slots.state() }
+    /// See ``Optimizer/stateTensors()``.
     public func stateTensors() -> [(name: String, tensor: Tensor)] { slots.stateTensors() }
+    /// See ``Optimizer/restore(_:tensors:)``.
     public func restore(_ state: OptimizerState, tensors: [String: Tensor]) throws {
         try slots.restore(state, tensors: tensors)
     }

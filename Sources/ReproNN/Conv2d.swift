@@ -29,7 +29,8 @@ public final class Conv2d: Layer {
         bias: Bool = true, using generator: inout Generator<Bits>
     ) throws {
         try require(inChannels >= 1 && outChannels >= 1 && kernelSize >= 1, "Conv2d",
-                    "inChannels \(inChannels), outChannels \(outChannels) and kernelSize \(kernelSize) must be at least 1")
+                    "inChannels \(inChannels), outChannels \(outChannels) and kernelSize \(kernelSize) "
+                        + "must be at least 1")
         let fanIn = inChannels * kernelSize * kernelSize
         let weight = try Initializer.uniform([outChannels, inChannels, kernelSize, kernelSize],
                                              bound: Initializer.kaimingUniformBound(fanIn: fanIn), using: &generator)
@@ -64,6 +65,7 @@ public final class Conv2d: Layer {
     /// The kernel's height and width.
     public var kernelSize: Int { weight.shape[2] }
 
+    /// `weight`, then `bias` when the layer has one.
     public var namedParameters: [(name: String, tensor: Tensor)] {
         [("weight", weight)] + (bias.map { [("bias", $0)] } ?? [])
     }

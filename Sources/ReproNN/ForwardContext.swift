@@ -64,8 +64,8 @@ public struct ForwardContext: Sendable, Hashable {
 
     private static func word(_ value: Int, _ what: String) throws -> UInt32 {
         guard let word = UInt32(exactly: value) else {
-            throw NNError.invalidArgument(component: "ForwardContext",
-                                          message: "\(what) \(value) must be in 0...\(UInt32.max) to derive a dropout key")
+            throw NNError.invalidArgument(
+                component: "ForwardContext", message: "\(what) \(value) must be in 0...\(UInt32.max) to derive a dropout key")
         }
         return word
     }

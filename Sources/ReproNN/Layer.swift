@@ -23,6 +23,7 @@ public protocol Layer: AnyObject {
 }
 
 extension Layer {
+    /// No parameters: the default for layers such as activations, pooling and dropout.
     public var namedParameters: [(name: String, tensor: Tensor)] { [] }
 
     /// ``forward(_:context:)``, so that a layer can be called like a function.

@@ -26,6 +26,7 @@ public struct ConstantSchedule: LearningRateSchedule, Hashable {
         self.learningRate = learningRate
     }
 
+    /// `learningRate`, whatever the step.
     public func learningRate(atStep step: Int) -> Double {
         precondition(step >= 0, "ConstantSchedule: step must be non-negative, got \(step)")
         return learningRate
@@ -56,6 +57,7 @@ public struct StepLR: LearningRateSchedule, Hashable {
         self.gamma = gamma
     }
 
+    /// `baseLearningRate * gamma ** (step / stepSize)`.
     public func learningRate(atStep step: Int) -> Double {
         precondition(step >= 0, "StepLR: step must be non-negative, got \(step)")
         return baseLearningRate * ScalarMath.power(gamma, step / stepSize)
@@ -89,6 +91,7 @@ public struct CosineAnnealingLR: LearningRateSchedule, Hashable {
         self.etaMin = etaMin
     }
 
+    /// `etaMin + (baseLearningRate - etaMin) * (1 + cos(π * step / tMax)) / 2`.
     public func learningRate(atStep step: Int) -> Double {
         precondition(step >= 0, "CosineAnnealingLR: step must be non-negative, got \(step)")
         return etaMin + (baseLearningRate - etaMin) * (1 + cos(Double.pi * Double(step) / Double(tMax))) / 2
@@ -123,6 +126,7 @@ public struct LinearWarmup: LearningRateSchedule {
         self.after = after
     }
 
+    /// The warmup ramp, then `after` from its own step 0.
     public func learningRate(atStep step: Int) -> Double {
         precondition(step >= 0, "LinearWarmup: step must be non-negative, got \(step)")
         guard step < warmupSteps else { return after.learningRate(atStep: step - warmupSteps) }

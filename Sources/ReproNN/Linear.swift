@@ -56,6 +56,7 @@ public final class Linear: Layer {
         self.bias = bias
     }
 
+    /// `weight`, then `bias` when the layer has one.
     public var namedParameters: [(name: String, tensor: Tensor)] {
         [("weight", weight)] + (bias.map { [("bias", $0)] } ?? [])
     }

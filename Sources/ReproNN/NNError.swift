@@ -15,6 +15,7 @@ public enum NNError: Error, Equatable, Sendable, CustomStringConvertible {
     /// parameters).
     case stateMismatch(message: String)
 
+    /// A one-line message naming the component or tensor and what is wrong.
     public var description: String {
         switch self {
         case let .invalidArgument(component, message):

@@ -68,6 +68,7 @@ public struct OptimizerState: Codable, Equatable, Sendable {
         /// The number of updates it has received.
         public var step: Int
 
+        /// The step count `step` of the parameter `name`.
         public init(name: String, step: Int) {
             self.name = name
             self.step = step
@@ -83,6 +84,7 @@ public struct OptimizerState: Codable, Equatable, Sendable {
     /// Every parameter's step count, in parameter order.
     public var parameters: [ParameterStep]
 
+    /// A state with these fields (``Optimizer/state()`` makes one; this is for tools and tests).
     public init(algorithm: String, learningRate: Double, stepCount: Int, parameters: [ParameterStep]) {
         self.algorithm = algorithm
         self.learningRate = learningRate

@@ -53,16 +53,27 @@ public final class SGD: Optimizer {
                                    bufferKinds: momentum != 0 ? ["momentum_buffer"] : [])
     }
 
+    // MARK: - Optimizer
+
+    /// See ``Optimizer/algorithm``.
     public var algorithm: String { slots.algorithm }
+    /// See ``Optimizer/parameters``.
     public var parameters: [(name: String, tensor: Tensor)] { slots.parameters }
+    /// See ``Optimizer/learningRate``.
     public var learningRate: Double { slots.learningRate }
+    /// See ``Optimizer/stepCount``.
     public var stepCount: Int { slots.stepCount }
 
+    /// See ``Optimizer/setLearningRate(_:)``.
     public func setLearningRate(_ learningRate: Double) throws {
         try OptimizerSlots.checkLearningRate(learningRate, algorithm)
         slots.learningRate = learningRate
     }
 
+    /// One update of every parameter that has a gradient, by the recipe above (PyTorch `step()`).
+    ///
+    /// - Throws: ``NNError/shapeMismatch(name:expected:actual:)`` for a gradient of the wrong shape,
+    ///   before anything is updated.
     public func step() throws {
         let wd = Float(weightDecay)
         let m = Float(momentum)
@@ -93,8 +104,11 @@ public final class SGD: Optimizer {
         slots.stepCount += 1
     }
 
+    /// See ``Optimizer/state()``.
     public func state() -> OptimizerState { slots.state() }
+    /// See ``Optimizer/stateTensors()``.
     public func stateTensors() -> [(name: String, tensor: Tensor)] { slots.stateTensors() }
+    /// See ``Optimizer/restore(_:tensors:)``.
     public func restore(_ state: OptimizerState, tensors: [String: Tensor]) throws {
         try slots.restore(state, tensors: tensors)
     }

@@ -10,8 +10,8 @@ enum ScalarMath {
     /// - Precondition: `exponent >= 0`.
     static func power(_ base: Double, _ exponent: Int) -> Double {
         precondition(exponent >= 0, "power: the exponent must be non-negative, got \(exponent)")
-        var result = (hi: 1.0, lo: 0.0)
-        var square = (hi: base, lo: 0.0)
+        var result: DoubleDouble = (1, 0)
+        var square: DoubleDouble = (base, 0)
         var n = exponent
         while n > 0 {
             if n & 1 == 1 { result = multiply(result, square) }
@@ -23,7 +23,9 @@ enum ScalarMath {
 
     /// The double-double product of two double-double numbers (Dekker's product with a fused
     /// multiply-add for the exact low part of `a.hi · b.hi`), renormalized.
-    private static func multiply(_ a: (hi: Double, lo: Double), _ b: (hi: Double, lo: Double)) -> (hi: Double, lo: Double) {
+    private typealias DoubleDouble = (hi: Double, lo: Double)
+
+    private static func multiply(_ a: DoubleDouble, _ b: DoubleDouble) -> DoubleDouble {
         let product = a.hi * b.hi
         let error = (-product).addingProduct(a.hi, b.hi)
         let low = error + (a.hi * b.lo + a.lo * b.hi)

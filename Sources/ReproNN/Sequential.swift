@@ -20,6 +20,7 @@ public final class Sequential: Layer {
         self.init(layers)
     }
 
+    /// Every layer's parameters in layer order, each name prefixed by the layer's index and a dot.
     public var namedParameters: [(name: String, tensor: Tensor)] {
         layers.enumerated().flatMap { index, layer in
             layer.namedParameters.map { ("\(index).\($0.name)", $0.tensor) }

@@ -19,7 +19,8 @@ import ReproTensor
         let y = try Sequential(ReLU(), try Dropout(probability: 0.3))(x, context: Self.context(step: 7))
         let key = Self.base.foldIn(7).foldIn(1)
         #expect(y.scalars == (try x.dropout(probability: 0.3, key: key)).scalars)
-        #expect(try model(x, context: Self.context(step: 7)).scalars == (try x.dropout(probability: 0.3, key: key)).tanh().scalars)
+        #expect(try model(x, context: Self.context(step: 7)).scalars
+            == (try x.dropout(probability: 0.3, key: key)).tanh().scalars)
 
         // Nested containers fold in every index on the path, outermost first.
         let nested = Sequential(Tanh(), Sequential(ReLU(), ReLU(), try Dropout(probability: 0.5)))

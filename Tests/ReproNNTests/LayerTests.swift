@@ -139,6 +139,7 @@ import ReproTensor
             try linear(Tensor.zeros([2, 5]), context: .inference)
         }
         #expect(throws: NNError.self) { try Flatten()(Tensor.zeros([4]), context: .inference) }
-        #expect(throws: TensorError.self) { try Conv2d(2, 1, kernelSize: 3, using: &g)(Tensor.zeros([1, 1, 5, 5]), context: .inference) }
+        let conv = try Conv2d(2, 1, kernelSize: 3, using: &g)
+        #expect(throws: TensorError.self) { try conv(Tensor.zeros([1, 1, 5, 5]), context: .inference) }
     }
 }

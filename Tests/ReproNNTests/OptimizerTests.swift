@@ -13,9 +13,10 @@ import ReproTensor
     /// The case's parameters (`p0`, `p1`, …) and, per step, the gradients, drawn as the script draws them.
     static func inputs(_ vector: Case) throws -> (parameters: [(name: String, tensor: Tensor)], grads: [[Tensor]]) {
         let steps = vector.learningRates.count
-        let all = try normalTensors(seed: seed64(vector.seed), vector.shapes + Array(repeating: vector.shapes, count: steps).flatMap { $0 })
+        let shapes = vector.shapes + Array(repeating: vector.shapes, count: steps).flatMap { $0 }
+        let all = try normalTensors(seed: seed64(vector.seed), shapes)
         let n = vector.shapes.count
-        let parameters = (0..<n).map { ("p\($0)", try! Tensor(shape: all[$0].shape, scalars: all[$0].scalars, requiresGrad: true)) }
+        let parameters = (0..<n).map { ("p\($0)", Self.copy(all[$0])) }
         let grads = (0..<steps).map { k in Array(all[(n + k * n)..<(n + (k + 1) * n)]) }
         return (parameters, grads)
     }
@@ -25,7 +26,8 @@ import ReproTensor
         let lr = double(vector.learningRates[0])
         switch vector.algorithm {
         case "SGD":
-            return try SGD(parameters, learningRate: lr, momentum: h.momentum!, nesterov: h.nesterov!, weightDecay: h.weightDecay!)
+            return try SGD(parameters, learningRate: lr, momentum: h.momentum!, nesterov: h.nesterov!,
+                           weightDecay: h.weightDecay!)
         case "Adam":
             return try Adam(parameters, learningRate: lr, betas: (h.betas![0], h.betas![1]), eps: h.eps!,
                             weightDecay: h.weightDecay!)
@@ -44,6 +46,11 @@ import ReproTensor
             }
             try optimizer.step()
         }
+    }
+
+    /// A new parameter (a leaf that requires gradients) with the elements of `tensor`.
+    static func copy(_ tensor: Tensor) -> Tensor {
+        try! Tensor(shape: tensor.shape, scalars: tensor.scalars, requiresGrad: true)
     }
 
     static var names: [String] { NNVectors.shared.optimizers.map(\.name) }
@@ -90,7 +97,7 @@ import ReproTensor
         #expect(savedState == original.state())
         let savedTensors = Dictionary(uniqueKeysWithValues: original.stateTensors().map { ($0.name, $0.tensor) })
 
-        let copies: [(name: String, tensor: Tensor)] = parameters.map { ($0.name, try! Tensor(shape: $0.tensor.shape, scalars: $0.tensor.scalars, requiresGrad: true)) }
+        let copies: [(name: String, tensor: Tensor)] = parameters.map { ($0.name, Self.copy($0.tensor)) }
         let restored = try Self.optimizer(vector, copies)
         try restored.restore(savedState, tensors: savedTensors)
         #expect(restored.state() == original.state())

@@ -53,6 +53,30 @@ public struct FeatureNormalization: Codable, Sendable, Hashable {
         try self.init(mean: mean.map { Float($0) }, standardDeviation: deviation.map { $0 > 0 ? $0 : 1 })
     }
 
+    /// One mean and standard deviation over every feature of every sample, used for all features
+    /// (for images, where a per-pixel standard deviation near 0 at the border would blow up
+    /// shifted pixels): numpy's `X.astype(np.float64).mean()` and `.std()` summed in index order,
+    /// rounded to Float32; a standard deviation of 0 becomes 1.
+    public init(fittingGlobally dataset: some LabeledDataset) throws {
+        let width = dataset.featureShape.reduce(1, *)
+        var sum = 0.0
+        for index in 0..<dataset.count {
+            for value in try dataset.sample(at: index).features { sum += Double(value) }
+        }
+        let n = Double(dataset.count * width)
+        let mean = sum / n
+        var squares = 0.0
+        for index in 0..<dataset.count {
+            for value in try dataset.sample(at: index).features {
+                let d = Double(value) - mean
+                squares += d * d
+            }
+        }
+        let deviation = Float((squares / n).squareRoot())
+        try self.init(mean: Array(repeating: Float(mean), count: width),
+                      standardDeviation: Array(repeating: deviation > 0 ? deviation : 1, count: width))
+    }
+
     /// `(x − mean) / std` for each feature.
     ///
     /// - Precondition: `features.count == mean.count`.

@@ -1,3 +1,4 @@
+import Foundation
 import Synchronization
 #if canImport(Glibc)
 import Glibc
@@ -62,6 +63,7 @@ public enum AtomicFile {
             unlink(temporary)
             throw RunFileError.system(path, "cannot close temporary file \(temporary)", errorNumber: code)
         }
+        faultInjectionPause()
         if stage == .beforeRename {
             unlink(temporary)
             throw RunFileError.system(path, "injected failure before renaming \(temporary)", errorNumber: EIO)
@@ -72,6 +74,16 @@ public enum AtomicFile {
             throw RunFileError.system(path, "cannot rename \(temporary) to \(path)", errorNumber: code)
         }
         try syncDirectory(directory, for: path)
+    }
+
+    /// Crash tests (`REPRO_FAULT_PAUSE_BEFORE_RENAME_MS=N` in the environment): every atomic write
+    /// sleeps N milliseconds after its temporary file is complete and before the rename, so a test
+    /// can kill the process in the middle of a write. Without the variable it does nothing.
+    static let faultPauseMicroseconds: UInt32? = ProcessInfo.processInfo
+        .environment["REPRO_FAULT_PAUSE_BEFORE_RENAME_MS"].flatMap { UInt32($0) }.map { $0 * 1000 }
+
+    private static func faultInjectionPause() {
+        if let pause = faultPauseMicroseconds { usleep(pause) }
     }
 
     /// The whole content of the file at `path`, read until end of file (so `/proc` files work too).

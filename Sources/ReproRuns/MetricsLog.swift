@@ -15,8 +15,16 @@ public struct MetricsLog: Sendable {
     public let path: String
     /// The header, `step` first.
     public let columns: [String]
-    /// The step of the last row, or nil when there is none.
+    /// The step of the last row, written or staged, or nil when there is none.
     public private(set) var lastStep: Int?
+    /// Rows staged by ``stage(step:_:)`` and not yet written.
+    private var staged: [String] = []
+
+    init(path: String, columns: [String], lastStep: Int?) {
+        self.path = path
+        self.columns = columns
+        self.lastStep = lastStep
+    }
 
     /// Creates (or replaces) the log at `path` holding only the header row, atomically.
     ///
@@ -70,14 +78,34 @@ public struct MetricsLog: Sendable {
     /// - Throws: `RunFileError` when `values` does not fill the other columns, `step` is negative or
     ///   not after `lastStep`, or the append fails.
     public mutating func append(step: Int, _ values: [MetricValue]) throws {
+        try stage(step: step, values)
+        try flush()
+    }
+
+    /// Adds the row `step, values…` in memory; ``flush()`` writes the staged rows with one durable
+    /// append. A trainer stages a row per step and flushes before each checkpoint, so a step costs
+    /// no `fsync` and every row up to a checkpoint is on disk when the checkpoint is.
+    ///
+    /// - Throws: `RunFileError` when `values` does not fill the other columns, or `step` is negative
+    ///   or not after `lastStep`.
+    public mutating func stage(step: Int, _ values: [MetricValue]) throws {
         guard values.count == columns.count - 1 else {
             throw RunFileError(source: path, "a row needs \(columns.count - 1) values after the step (\(columns.dropFirst().joined(separator: ", "))), got \(values.count)")
         }
         guard step >= 0, step > (lastStep ?? -1) else {
             throw RunFileError(source: path, "step \(step) must be non-negative and after the last logged step \(lastStep.map(String.init) ?? "(none)")")
         }
-        try AtomicFile.appendLine(([String(step)] + values.map(\.text)).joined(separator: ","), to: path)
+        staged.append(([String(step)] + values.map(\.text)).joined(separator: ","))
         lastStep = step
+    }
+
+    /// Writes the staged rows durably (one append and `fsync`); nothing when none are staged.
+    ///
+    /// - Throws: `RunFileError` when the append fails; the rows stay staged.
+    public mutating func flush() throws {
+        guard !staged.isEmpty else { return }
+        try AtomicFile.append(Array(staged.map { $0 + "\n" }.joined().utf8), to: path)
+        staged.removeAll()
     }
 
     /// Checks a header: `step` first, names non-empty, unique, without `,`, `"`, CR or LF.

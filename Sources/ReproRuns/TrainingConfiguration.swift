@@ -36,7 +36,7 @@ public struct TrainingConfiguration: Codable, Sendable, Hashable {
     public var warmupSteps: Int = 0
     /// Augmentation of image datasets: the largest shift in pixels, and the noise's standard
     /// deviation in pixel units (both 0 turn augmentation off).
-    public var augmentShift: Int = 1
+    public var augmentShift: Int = 0
     public var augmentNoise: Double = 0.5
     /// A checkpoint every this many steps, besides the one at each epoch's end (0: epoch ends only).
     public var checkpointEvery: Int = 100

@@ -27,7 +27,7 @@ struct StreamVectors: Decodable {
     @Test func seedingInstallsTheDefaultGeneratorAndRecordsWhatItDid() throws {
         let record = seedEverything(42)
         #expect(record.seed == 42 && !record.drawn)
-        #expect(Set(record.streams.keys) == Set(standardPurposes))
+        #expect(Set(record.streams.keys) == Set(SeedRecord.purposes))
         #expect(record.streams["init"] == "SeedSequence(42, spawn_key=(\(SeedSequence.purposeKey("init")),))")
         #expect(record.deterministicHashing == HashSeeding.isDeterministic)
         let first = try DefaultGenerator.with { $0.random() }

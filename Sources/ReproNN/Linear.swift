@@ -72,7 +72,7 @@ public final class Linear: Layer {
         try require(input.rank >= 1 && input.shape.last == inFeatures, "Linear",
                     "input must be [..., \(inFeatures)], got shape \(input.shape)")
         let rows = input.rank == 2 ? input : try input.reshaped([-1, inFeatures])
-        var output = try rows.matmul(weight.transposed())
+        var output = try rows.matmul(transposed: weight)
         if let bias { output = try output + bias }
         return input.rank == 2 ? output : try output.reshaped(Array(input.shape.dropLast()) + [outFeatures])
     }

@@ -87,15 +87,31 @@ public final class SGD: Optimizer {
                 slots.buffers[0][i] = []  // keep the buffer uniquely referenced while it is updated
                 if first { buffer = Array(repeating: 0, count: grad.count) }
             }
+            let (lr, decay, nesterov) = (negativeRate, weightDecay != 0, self.nesterov)
+            // One loop per case, so each vectorises; the arithmetic per element is the recipe above.
             parameter.scalars.withUnsafeMutableBufferPointer { p in
-                for j in p.indices {
-                    var g = grad[j]
-                    if weightDecay != 0 { g = g + wd * p[j] }
-                    if momentum != 0 {
-                        buffer[j] = first ? g : buffer[j] * m + g
-                        g = nesterov ? g + m * buffer[j] : buffer[j]
+                grad.withUnsafeBufferPointer { gradient in
+                    buffer.withUnsafeMutableBufferPointer { b in
+                        if b.isEmpty {
+                            for j in p.indices {
+                                let g = decay ? gradient[j] + wd * p[j] : gradient[j]
+                                p[j] = p[j] + lr * g
+                            }
+                        } else if first {
+                            for j in p.indices {
+                                let g = decay ? gradient[j] + wd * p[j] : gradient[j]
+                                b[j] = g
+                                p[j] = p[j] + lr * (nesterov ? g + m * g : g)
+                            }
+                        } else {
+                            for j in p.indices {
+                                let g = decay ? gradient[j] + wd * p[j] : gradient[j]
+                                let v = b[j] * m + g
+                                b[j] = v
+                                p[j] = p[j] + lr * (nesterov ? g + m * v : v)
+                            }
+                        }
                     }
-                    p[j] = p[j] + negativeRate * g
                 }
             }
             if momentum != 0 { slots.buffers[0][i] = buffer }

@@ -34,10 +34,23 @@ extension Tensor {
             return Tensor.result(x.shape, x.scalars, op: "dropout", inputs: [x]) { g in [g] }
         }
         let scale = 1 / (1 - probability)
-        let mask = key.uniform(count: x.count).map { $0 >= probability ? scale : 0 }
-        let y = zip(x.scalars, mask).map { $0 * $1 }
+        let n = x.count
+        let uniform = key.uniform(count: n)
+        var mask = [Float](repeating: 0, count: n)
+        let y = Tensor.filled(n) { out in
+            uniform.withUnsafeBufferPointer { u in
+                x.scalars.withUnsafeBufferPointer { input in
+                    mask.withUnsafeMutableBufferPointer { m in
+                        for i in 0..<n {
+                            m[i] = u[i] >= probability ? scale : 0
+                            out[i] = input[i] * m[i]
+                        }
+                    }
+                }
+            }
+        }
         return Tensor.result(x.shape, y, op: "dropout", inputs: [x]) { g in
-            [zip(g, mask).map { $0 * $1 }]
+            [Tensor.filled(n) { Elementwise.binary(.mul, g, mask, into: $0, count: n) }]
         }
     }
 }

@@ -36,3 +36,41 @@ extension Tensor {
         }
     }
 }
+
+extension Tensor {
+    /// `self · otherᵀ` for `[m, k]` and `[n, k]` matrices (PyTorch `F.linear` without bias: a
+    /// weight stored `[out, in]`), without materialising the transpose.
+    ///
+    /// Each output element is the same fused multiply-add chain over k as `matmul(other.transposed())`,
+    /// and so are both gradients (`dSelf = dC·other`, `dOther = dCᵀ·self`): the same bits, less
+    /// copying.
+    ///
+    /// - Determinism: as ``matmul(_:)``.
+    /// - Throws: ``TensorError`` naming both shapes when they are not `[m, k]` and `[n, k]`;
+    ///   ``NondeterministicOperationError`` as ``matmul(_:)``.
+    public func matmul(transposed other: Tensor) throws -> Tensor {
+        guard rank == 2, other.rank == 2, shape[1] == other.shape[1] else {
+            throw TensorError.shapes("matmul", shape, other.shape, "expected [m, k] and [n, k] (the second transposed)")
+        }
+        let a = self
+        let b = other
+        let (m, k, n) = (shape[0], shape[1], other.shape[0])
+        let settings = Determinism.settings
+        var c = [Float](repeating: 0, count: m * n)
+        try ReproTensor.matmul(a.scalars, b.scalars, &c, m: m, n: n, k: k, transposeB: true)
+        return Tensor.result([m, n], c, op: "matmul", inputs: [a, b]) { g in
+            var da: [Float]? = a.requiresGrad ? Array(repeating: 0, count: m * k) : nil
+            var db: [Float]? = b.requiresGrad ? Array(repeating: 0, count: n * k) : nil
+            da.withUnsafeMutableOptionalPointer { pa in
+                db.withUnsafeMutableOptionalPointer { pb in
+                    // The forward passed the determinism check under these settings, so this cannot throw.
+                    try! Determinism.withSettings(settings) {
+                        if let pa { try ReproTensor.matmul(g, b.scalars, pa, m: m, n: k, k: n) }
+                        if let pb { try ReproTensor.matmul(g, a.scalars, pb, m: n, n: k, k: m, transposeA: true) }
+                    }
+                }
+            }
+            return [da, db]
+        }
+    }
+}

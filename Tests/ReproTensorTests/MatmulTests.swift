@@ -243,3 +243,31 @@ let matmulShapes: [MatmulCase] = [
         }
     }
 }
+
+/// `matmul(transposed:)` is `matmul(other.transposed())` without the copy: the same bits forward
+/// and backward.
+@Suite struct MatmulTransposedTests {
+    @Test(arguments: [(1, 1, 1), (7, 5, 3), (64, 64, 128), (33, 70, 19)])
+    func matchesMatmulOfTheTransposeBitForBit(shape: (Int, Int, Int)) throws {
+        let (m, k, n) = shape
+        var rng = Generator(PCG64(seed: UInt64(m * 1000 + k * 10 + n)))
+        let x = try Tensor.normal([m, k], using: &rng, requiresGrad: true)
+        let w = try Tensor.normal([n, k], using: &rng, requiresGrad: true)
+        let weights = try Tensor.normal([m, n], using: &rng)
+        let fused = try x.matmul(transposed: w)
+        try (fused * weights).sum().backward()
+        let (dx, dw) = (x.grad!.scalars, w.grad!.scalars)
+        x.grad = nil
+        w.grad = nil
+        let reference = try x.matmul(try w.transposed())
+        try (reference * weights).sum().backward()
+        #expect(fused.shape == [m, n])
+        #expect(fused.scalars.map(\.bitPattern) == reference.scalars.map(\.bitPattern))
+        #expect(dx.map(\.bitPattern) == x.grad!.scalars.map(\.bitPattern))
+        #expect(dw.map(\.bitPattern) == w.grad!.scalars.map(\.bitPattern))
+    }
+
+    @Test func rejectsMismatchedShapes() {
+        #expect(throws: TensorError.self) { try Tensor.zeros([2, 3]).matmul(transposed: try Tensor.zeros([3, 2])) }
+    }
+}

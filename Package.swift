@@ -16,7 +16,8 @@ import PackageDescription
 /// depend on it: Repro uses fused multiply-add only explicitly, so only speed changes.
 let targetCPU = ProcessInfo.processInfo.environment["REPRO_TARGET_CPU"]
     ?? (Context.packageDirectory.contains("/checkouts/") ? "none" : "native")
-let cpuSettings: [SwiftSetting] = targetCPU == "none" ? [] : [.unsafeFlags(["-target-cpu", targetCPU])]
+let cpuSettings: [SwiftSetting] = targetCPU == "none" ? []
+    : [.unsafeFlags(["-target-cpu", targetCPU])] + (targetCPU == "native" ? [.define("REPRO_NATIVE_BUILD")] : [])
 
 let package = Package(
     name: "Repro",

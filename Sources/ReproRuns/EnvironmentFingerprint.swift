@@ -173,8 +173,9 @@ public struct EnvironmentFingerprint: Codable, Hashable, Sendable {
         return result.sorted { $0.field < $1.field }
     }
 
-    /// Every field as (JSON key, text), sorted by key; one entry per set environment variable.
-    var fieldTexts: [(field: String, text: String)] {
+    /// Every field as (JSON key, text), sorted by key; one entry per set environment variable
+    /// (`environment.NAME`); an absent value is `(none)`.
+    public var fieldTexts: [(field: String, text: String)] {
         func text(_ value: (some CustomStringConvertible)?) -> String { value.map(\.description) ?? "(none)" }
         var fields: [(String, String)] = [
             ("architecture", architecture), ("availableCores", String(availableCores)),

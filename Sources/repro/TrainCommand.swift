@@ -22,40 +22,7 @@ struct TrainCommand: ParsableCommand {
 
     @Option(help: "The root seed (default: drawn from the system, printed and recorded).")
     var seed: UInt64?
-    @Option(help: "Epochs to train (default 10).")
-    var epochs: Int?
-    @Option(name: .customLong("max-steps"), help: "Stop after this many optimizer steps.")
-    var maxSteps: Int?
-    @Option(name: .customLong("batch-size"), help: "Samples per step (default 64).")
-    var batchSize: Int?
-    @Option(help: "The learning rate (default 0.05 for sgd, 0.001 for adam/adamw).")
-    var lr: Double?
-    @Option(help: "mlp or cnn (default mlp).")
-    var model: String?
-    @Option(help: "sgd, adam or adamw (default sgd with momentum 0.9).")
-    var optimizer: String?
-    @Option(help: "digits (default), a CSV file, or IDX files.")
-    var dataset: String?
-    @Option(help: "The MLP's hidden widths, comma-separated (default 128,128).")
-    var hidden: String?
-    @Option(help: "Dropout probability after each hidden layer (default 0.1).")
-    var dropout: Double?
-    @Option(name: .customLong("augment-shift"), help: "Largest random image shift in pixels (default 0: off).")
-    var augmentShift: Int?
-    @Option(name: .customLong("augment-noise"), help: "Standard deviation of the pixel noise (default 0.5; 0: off).")
-    var augmentNoise: Double?
-    @Option(name: .customLong("weight-decay"), help: "L2 weight decay (default 0).")
-    var weightDecay: Double?
-    @Option(help: "cosine (default), constant or step.")
-    var schedule: String?
-    @Option(name: .customLong("data-seed"), help: "The seed of the train/validation split (default 0).")
-    var dataSeed: UInt64?
-    @Option(name: .customLong("checkpoint-every"), help: "Checkpoint every N steps besides each epoch's end (default 100; 0: epoch ends only).")
-    var checkpointEvery: Int?
-    @Flag(name: .customLong("allow-nondeterministic"), help: "Allow the nondeterministic fast paths.")
-    var allowNondeterministic = false
-    @Flag(help: "Pick kernels by timing (needs --allow-nondeterministic).")
-    var benchmark = false
+    @OptionGroup var recipe: RecipeOptions
 
     @Option(help: "The run directory (default runs/seed-SEED).")
     var out: String?
@@ -75,16 +42,7 @@ struct TrainCommand: ParsableCommand {
         if workers < 0 { throw ValidationError("--workers must be 0 or more, got \(workers)") }
         if let stopAfterStep, stopAfterStep < 1 { throw ValidationError("--stop-after-step must be at least 1, got \(stopAfterStep)") }
         if resume != nil {
-            let fixed: [(String, Bool)] = [
-                ("--seed", seed != nil), ("--epochs", epochs != nil), ("--max-steps", maxSteps != nil),
-                ("--batch-size", batchSize != nil), ("--lr", lr != nil), ("--model", model != nil),
-                ("--optimizer", optimizer != nil), ("--hidden", hidden != nil), ("--dropout", dropout != nil),
-                ("--augment-shift", augmentShift != nil), ("--augment-noise", augmentNoise != nil),
-                ("--weight-decay", weightDecay != nil), ("--schedule", schedule != nil), ("--dataset", dataset != nil), ("--data-seed", dataSeed != nil),
-                ("--checkpoint-every", checkpointEvery != nil), ("--allow-nondeterministic", allowNondeterministic),
-                ("--benchmark", benchmark), ("--out", out != nil),
-            ]
-            let given = fixed.filter(\.1).map(\.0)
+            let given = (seed != nil ? ["--seed"] : []) + recipe.given + (out != nil ? ["--out"] : [])
             guard given.isEmpty else {
                 throw ValidationError("\(given.joined(separator: ", ")) cannot be given with --resume: the run's "
                                       + "configuration is fixed in its run.json (only --threads, --workers, "
@@ -102,34 +60,7 @@ struct TrainCommand: ParsableCommand {
             trainer = try Trainer(directory: directory, start: start, runtime: runtime, progress: progress, resuming: true)
         } else {
             let record = seedEverything(seed)
-            var configuration = TrainingConfiguration(seed: record.seed)
-            if let epochs { configuration.epochs = epochs }
-            configuration.maxSteps = maxSteps
-            if let batchSize { configuration.batchSize = batchSize }
-            if let model { configuration.model = model }
-            if let optimizer {
-                configuration.optimizer = optimizer
-                if optimizer != "sgd" { configuration.learningRate = 1e-3 }
-            }
-            if let lr { configuration.learningRate = lr }
-            if let hidden {
-                let sizes = hidden.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
-                guard !sizes.isEmpty, sizes.allSatisfy({ $0 != nil }) else {
-                    throw ValidationError("--hidden takes comma-separated widths such as 128,128, got '\(hidden)'")
-                }
-                configuration.hiddenSizes = sizes.map { $0! }
-            }
-            if let dropout { configuration.dropout = dropout }
-            if let augmentShift { configuration.augmentShift = augmentShift }
-            if let augmentNoise { configuration.augmentNoise = augmentNoise }
-            if let weightDecay { configuration.weightDecay = weightDecay }
-            if let schedule { configuration.schedule = schedule }
-            if let dataset { configuration.dataset = dataset }
-            if let dataSeed { configuration.dataSeed = dataSeed }
-            if let checkpointEvery { configuration.checkpointEvery = checkpointEvery }
-            configuration.allowNondeterministic = allowNondeterministic
-            configuration.benchmark = benchmark
-            try configuration.validate()
+            let configuration = try recipe.configuration(seed: record.seed)
             let start = RunDirectory.Start(configuration: configuration, seed: record, startedAt: RunDirectory.now())
             let directory = try RunDirectory.create(at: out ?? "runs/seed-\(record.seed)", start: start)
             trainer = try Trainer(directory: directory, start: start, runtime: runtime, progress: progress, resuming: false)

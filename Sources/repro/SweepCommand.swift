@@ -1,0 +1,95 @@
+import ArgumentParser
+import Foundation
+import Repro
+
+/// `repro sweep`: the recipe for each seed of a range, each in its own `repro train` process, into
+/// one directory (`DIR/seed-N`), ready for `repro stats` and `repro plot`.
+struct SweepCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sweep",
+        abstract: "Train the recipe for each seed of a range, one process per run, into one directory.",
+        discussion: """
+            --seeds A..B is inclusive (A..B), or a comma-separated list. Each run goes to DIR/seed-N.
+            Running the same sweep again skips finished runs and resumes unfinished ones, so an
+            interrupted sweep is continued by repeating its command. Exit status 2 when a run fails
+            (the others still run).
+            """)
+
+    @Option(help: "Seeds: A..B (inclusive) or a list such as 1,5,9.")
+    var seeds: String
+    @Option(help: "The sweep directory.")
+    var out: String
+    @Option(help: "Runs in parallel (default 1).")
+    var jobs: Int = 1
+    @Option(help: "Compute threads per run (default: the cores divided among the jobs).")
+    var threads: Int?
+    @Option(help: "Data-loader workers per run (default 0).")
+    var workers: Int = 0
+    @OptionGroup var recipe: RecipeOptions
+
+    func validate() throws {
+        _ = try Self.parseSeeds(seeds)
+        guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1, got \(jobs)") }
+        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1, got \(threads)") }
+    }
+
+    /// `A..B` (inclusive) or `a,b,c`.
+    static func parseSeeds(_ text: String) throws -> [UInt64] {
+        let bounds = text.components(separatedBy: "..")
+        if bounds.count == 2 {
+            guard let low = UInt64(bounds[0]), let high = UInt64(bounds[1]), low <= high, high - low < 10_000 else {
+                throw ValidationError("--seeds A..B needs integers A <= B (at most 10000 seeds), got '\(text)'")
+            }
+            return Array(low...high)
+        }
+        let list = text.split(separator: ",").map { UInt64($0.trimmingCharacters(in: .whitespaces)) }
+        guard !list.isEmpty, list.allSatisfy({ $0 != nil }) else {
+            throw ValidationError("--seeds takes A..B or a comma-separated list of non-negative integers, got '\(text)'")
+        }
+        let seeds = list.map { $0! }
+        guard Set(seeds).count == seeds.count else { throw ValidationError("--seeds lists a seed twice: '\(text)'") }
+        return seeds
+    }
+
+    func run() throws {
+        let seeds = try Self.parseSeeds(seeds)
+        _ = try recipe.configuration(seed: seeds[0])  // invalid flags fail before any run starts
+        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+        let perRun = threads ?? max(1, ProcessInfo.processInfo.activeProcessorCount / jobs)
+        var pending = seeds[...]
+        var running: [(seed: UInt64, child: ChildProcess)] = []
+        var failures: [String] = []
+        while !pending.isEmpty || !running.isEmpty {
+            while running.count < jobs, let seed = pending.popFirst() {
+                let directory = "\(out)/seed-\(seed)"
+                let runtime = ["--threads", String(perRun), "--workers", String(workers), "--quiet"]
+                let arguments: [String]
+                if FileManager.default.fileExists(atPath: directory + "/manifest.json") {
+                    print("seed \(seed): already finished in \(directory)")
+                    continue
+                } else if FileManager.default.fileExists(atPath: directory + "/run.json") {
+                    arguments = ["train", "--resume", directory] + runtime
+                } else {
+                    arguments = ["train", "--seed", String(seed), "--out", directory] + recipe.arguments + runtime
+                }
+                running.append((seed, try ChildProcess(arguments)))
+            }
+            guard !running.isEmpty else { break }
+            let (seed, child) = running.removeFirst()
+            let result = child.wait()
+            if result.status == 0, let manifest = try? RunManifest.read("\(out)/seed-\(seed)/manifest.json") {
+                print("seed \(seed): validation accuracy "
+                      + "\(String(format: "%.2f", manifest.finalMetrics.validationAccuracy * 100)) %, digest \(manifest.digest.prefix(16))…")
+            } else {
+                let reason = ChildProcess.lastLine(result.error)
+                print("seed \(seed): FAILED (exit \(result.status)): \(reason)")
+                failures.append("seed \(seed): \(reason)")
+            }
+        }
+        guard failures.isEmpty else {
+            FileHandle.standardError.write(Data("Error: \(failures.count) of \(seeds.count) runs failed:\n  \(failures.joined(separator: "\n  "))\n".utf8))
+            throw ExitCode(2)
+        }
+        print("sweep finished: \(seeds.count) runs in \(out); summarise with: repro stats \(out)")
+    }
+}

@@ -103,17 +103,24 @@ public struct RunDirectory: Sendable {
         guard start.format == "repro-run-start", start.version == 1 else {
             throw RunFileError(source: directory.startFile, "expected repro-run-start version 1, found \(start.format) version \(start.version)")
         }
+        do {
+            try start.configuration.validate()
+        } catch let error as RunFileError {
+            throw RunFileError(source: directory.startFile, "holds an invalid configuration: \(error.message)",
+                               hint: "the file is damaged; it cannot be resumed")
+        }
         return (directory, start)
     }
 
     /// The newest checkpoint that loads and passes its checksum; damaged ones are reported through
     /// `warn` and skipped. Nil when there is none (the run restarts from step 0).
-    public func latestCheckpoint(warn: (String) -> Void) -> Checkpoint? {
+    public func latestCheckpoint(warn: (String) -> Void) -> (path: String, checkpoint: Checkpoint)? {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: checkpointsDirectory)) ?? []
         let steps = names.compactMap { name in Checkpoint.step(ofFileName: name).map { ($0, name) } }
         for (_, name) in steps.sorted(by: { $0.0 > $1.0 }) {
+            let path = checkpointsDirectory + "/" + name
             do {
-                return try Checkpoint.read(checkpointsDirectory + "/" + name)
+                return (path, try Checkpoint.read(path))
             } catch {
                 warn("skipping checkpoint \(name): \(error)")
             }

@@ -74,24 +74,35 @@ public final class Trainer {
         directory.removeTemporaryFiles()
 
         var step = 0
-        if let checkpoint = directory.latestCheckpoint(warn: progress.warn) {
+        var completedEpochs = 0
+        if let (path, checkpoint) = directory.latestCheckpoint(warn: progress.warn) {
             guard checkpoint.header.configuration == configuration else {
-                throw TrainingError(message: "\(directory.checkpointsDirectory): checkpoint step \(checkpoint.header.step) "
-                                    + "was written with another configuration than \(directory.startFile)")
+                throw TrainingError(message: "\(path): the checkpoint (step \(checkpoint.header.step)) was written "
+                                    + "with another configuration than \(directory.startFile)")
             }
             try model.load(Dictionary(uniqueKeysWithValues: checkpoint.model.map { ($0.name, $0.tensor) }))
             try optimizer.restore(checkpoint.header.optimizer,
                                   tensors: Dictionary(uniqueKeysWithValues: checkpoint.optimizer.map { ($0.name, $0.tensor) }))
             try loader.restore(checkpoint.header.loader)
             step = checkpoint.header.step
+            completedEpochs = checkpoint.header.loader.epoch
         }
         // Logs back to the checkpoint's step (or to the header only): a resumed run's logs are
         // byte-identical to an uninterrupted run's.
         try MetricsLog.truncate(at: directory.metricsFile, keepingStepsThrough: step)
         try MetricsLog.truncate(at: directory.evalFile, keepingStepsThrough: step)
-        if resuming { try AtomicFile.appendLine(String(step), to: directory.resumesFile) }
         var metrics = try MetricsLog.open(at: directory.metricsFile)
         var evaluations = try MetricsLog.open(at: directory.evalFile)
+        // One metrics row per step and one evaluation per completed epoch must reach the checkpoint.
+        for (log, expected, what) in [(metrics, step, "step"), (evaluations, completedEpochs, "completed epoch")] {
+            let rows = try MetricsLog.read(at: log.path).rows.count
+            guard rows == expected else {
+                throw TrainingError(message: "\(log.path): has \(rows) rows but the checkpoint at step \(step) needs one "
+                                    + "per \(what) (\(expected)): rows are missing, so the run cannot be resumed exactly; "
+                                    + "start a new run")
+            }
+        }
+        if resuming { try AtomicFile.appendLine(String(step), to: directory.resumesFile) }
 
         let total = recipe.totalSteps
         progress.started(totalSteps: total, epochs: configuration.epochs, resumedFromStep: resuming ? step : nil)

@@ -131,9 +131,9 @@ public struct LossCurveFigure: Sendable {
 
     /// The subtitle: what the axes show and how the curves were processed.
     var subtitle: String {
-        var parts = [options.smoothing > 1
-                     ? "loss: trailing moving average over \(options.smoothing) steps (raw in pale)"
-                     : "loss: every logged step"]
+        var parts = [options.smoothing <= 1 ? "loss: every logged step"
+                     : "loss: trailing moving average over \(options.smoothing) steps"
+                       + (series.contains { $0.rawLoss != nil } ? " (raw in pale)" : "")]
         if options.logScale { parts.append("log scale") }
         if series.contains(where: { $0.digest == nil }) {
             parts.append(options.band == .std ? "bands: mean ± 1 SD" : "bands: min–max")

@@ -28,6 +28,10 @@ extension RunReport {
             page.raw("<p class=\"identical\">")
             page.text("All \(runs.count) runs are bitwise identical: one digest, \(groups[0].digest).")
             page.raw("</p>\n")
+        } else if groups.count == runs.count {
+            page.raw("<p class=\"differ\">")
+            page.text("\(runs.count) runs, \(runs.count) different digests: no two of them are bitwise identical.")
+            page.raw("</p>\n")
         } else {
             page.raw("<p class=\"differ\">")
             page.text("\(runs.count) runs, \(groups.count) different digests. Runs with the same digest are bitwise identical:")

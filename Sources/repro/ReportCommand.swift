@@ -8,26 +8,26 @@ struct ReportCommand: ParsableCommand {
         commandName: "report",
         abstract: "Write a self-contained HTML report on runs: verdict, loss curves, statistics, manifests.",
         discussion: """
-            Each RUN is a run directory or a directory of runs (a sweep, drawn as its mean with a
-            band and listed run by run). The page has the comparison verdict (digests, first
-            diverging step, largest curve differences, configuration and environment differences
-            against the first run), the loss-curve figure with validation accuracy, statistics of
-            the final metrics, and every manifest. It is one HTML file with inline SVG and CSS, no
-            scripts and no external resources, and the same runs give the same bytes. Without
-            --out it is written to standard output. --log, --smooth and --band shape the figure as
+            Each RUN is a run directory or a directory of runs (a sweep, drawn as its mean with a \
+            band and listed run by run). The page has the comparison verdict (digests, first \
+            diverging step, largest curve differences, configuration and environment differences \
+            against the first run), the loss-curve figure with validation accuracy, statistics of \
+            the final metrics, and every manifest. It is one HTML file with inline SVG and CSS, no \
+            scripts and no external resources, and the same runs give the same bytes. Without \
+            --out it is written to standard output. --log, --smooth and --band shape the figure as \
             in `repro plot`.
             """
     )
 
-    @Argument(help: "Run directories, or directories of runs (sweeps).")
+    @Argument(help: ArgumentHelp("Run directories, or directories of runs (sweeps).", valueName: "run"))
     var runs: [String] = []
-    @Option(help: "The HTML file to write (default: standard output).")
+    @Option(help: ArgumentHelp("The HTML file to write (default: standard output).", valueName: "file"))
     var out: String?
     @Flag(help: "Log-scale y axis for the loss.")
     var log = false
-    @Option(help: "Trailing moving average over N steps (default 1: raw).")
+    @Option(help: ArgumentHelp("Draw the trailing moving average over the last N steps; 1 draws the raw loss.", valueName: "N"))
     var smooth: Int = 1
-    @Option(help: "The band around a sweep's mean: std (±1 SD, default) or minmax.")
+    @Option(help: "The band around a sweep's mean: std (mean ± 1 SD) or minmax.")
     var band: PlotBand = .std
 
     func validate() throws {

@@ -93,6 +93,7 @@ import Testing
             #expect(html.contains("<tr><td>sweep</td><td class=\"num\">3</td><td class=\"num\">92.000</td>"
                                   + "<td class=\"num\">2.000</td><td class=\"num\">90.000</td><td class=\"num\">94.000</td>"))
             #expect(!html.contains("all 3 runs"))  // one sweep: its row is the summary
+            #expect(html.contains("3 runs, 3 different digests: no two of them are bitwise identical."))
             #expect(html.contains("<tr><td>sweep/seed-2</td><td class=\"num\">2</td>"))
             #expect(html.contains("Each run against sweep/seed-1"))
 

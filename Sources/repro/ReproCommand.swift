@@ -12,7 +12,8 @@ struct ReproCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "repro",
         abstract: "Reproducible machine-learning runs, and the proof.",
-        subcommands: [RngCommand.self, TrainCommand.self, SweepCommand.self, EnvCommand.self, DoctorCommand.self]
+        subcommands: [RngCommand.self, TrainCommand.self, SweepCommand.self, PlotCommand.self, ReportCommand.self,
+                      EnvCommand.self, DoctorCommand.self]
     )
 
     /// Parses and runs a subcommand. Help exits 0; a parse error prints the usage and exits 2; an

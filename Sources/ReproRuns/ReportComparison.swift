@@ -1,0 +1,94 @@
+/// What the report says about one run against the reference run (the first one given).
+///
+/// The report computes this with ``localRunComparison(reference:candidate:)``, a small stand-in
+/// for the library's `repro compare`; once that exists, the report can take its result instead.
+struct ReportPairComparison: Sendable {
+    /// The two runs' names on the report.
+    let reference: String
+    let candidate: String
+    /// Whether the digests are equal: bitwise identical weights and logs.
+    let identical: Bool
+    /// The first step whose `metrics.csv` or `eval.csv` row differs (as text), or where one log
+    /// has a step the other does not; nil when the logs are identical.
+    let firstDivergingStep: Int?
+    /// The largest |Δ training loss| over the steps both logged with finite losses, and its step.
+    let largestLossDifference: (value: Double, step: Int)?
+    /// The largest |Δ validation accuracy| (in percentage points) over shared evaluations, and its step.
+    let largestAccuracyDifference: (value: Double, step: Int)?
+    /// Configuration fields that differ: (field, reference value, candidate value).
+    let configurationDifferences: [(field: String, reference: String, candidate: String)]
+    /// Environment-fingerprint fields that differ, with how likely each is to change bits.
+    let environmentDifferences: [(difference: EnvironmentFingerprint.Difference, risk: String)]
+}
+
+/// Compares `candidate` with `reference` for the report: digests, the first diverging logged step,
+/// the largest loss and accuracy differences, and the configuration and environment differences.
+///
+/// A local helper, kept apart so that the report can switch to the `RunComparison` of
+/// `repro compare` without other changes.
+func localRunComparison(reference: (name: String, run: RunRecord), candidate: (name: String, run: RunRecord))
+    -> ReportPairComparison {
+    let a = reference.run, b = candidate.run
+    func firstDifference(_ x: MetricsTable, _ y: MetricsTable) -> Int? {
+        for (rowX, rowY) in zip(x.rows, y.rows) where rowX != rowY {
+            return min(Int(rowX[0])!, Int(rowY[0])!)
+        }
+        if x.rows.count == y.rows.count { return nil }
+        return Int((x.rows.count > y.rows.count ? x.rows[y.rows.count] : y.rows[x.rows.count])[0])!
+    }
+    let diverging = [firstDifference(a.metrics, b.metrics), firstDifference(a.evaluations, b.evaluations)]
+        .compactMap { $0 }.min()
+
+    func largest(_ x: MetricsTable, _ y: MetricsTable, _ column: String, scale: Double) -> (value: Double, step: Int)? {
+        guard let valuesX = try? x.doubles(column), let valuesY = try? y.doubles(column) else { return nil }
+        let other = Dictionary(zip(y.steps, valuesY).map { ($0, $1) }, uniquingKeysWith: { first, _ in first })
+        var best: (value: Double, step: Int)?
+        for (step, value) in zip(x.steps, valuesX) {
+            guard let second = other[step], value.isFinite, second.isFinite else { continue }
+            let difference = abs(value - second) * scale
+            if best == nil || difference > best!.value { best = (difference, step) }
+        }
+        return best
+    }
+
+    func fields(_ manifest: RunManifest) -> [String: String] {
+        let all = ReportJSON.flattened(manifest.configuration)
+            + ReportJSON.flattened(manifest.determinism, prefix: "determinism.")
+            + [("reproVersion", manifest.reproVersion)]
+        return Dictionary(all.map { ($0.key, $0.value) }, uniquingKeysWith: { first, _ in first })
+    }
+    let fieldsA = fields(a.manifest), fieldsB = fields(b.manifest)
+    var configuration: [(field: String, reference: String, candidate: String)] = []
+    for field in Set(fieldsA.keys).union(fieldsB.keys).sorted() where fieldsA[field] != fieldsB[field] {
+        configuration.append((field, fieldsA[field] ?? "(none)", fieldsB[field] ?? "(none)"))
+    }
+
+    return ReportPairComparison(
+        reference: reference.name, candidate: candidate.name,
+        identical: a.manifest.digest == b.manifest.digest,
+        firstDivergingStep: diverging,
+        largestLossDifference: largest(a.metrics, b.metrics, "loss", scale: 1),
+        largestAccuracyDifference: largest(a.evaluations, b.evaluations, "validation_accuracy", scale: 100),
+        configurationDifferences: configuration,
+        environmentDifferences: a.manifest.environment.differences(from: b.manifest.environment)
+            .map { ($0, environmentRisk($0.field)) })
+}
+
+/// How likely a difference in an environment field is to change a run's bits, with the guarantee
+/// (DESIGN.md §1) that says so.
+func environmentRisk(_ field: String) -> String {
+    switch field {
+    case "threadCount", "logicalCores", "availableCores", "environment.REPRO_NUM_THREADS", "environment.OMP_NUM_THREADS",
+         "environment.OPENBLAS_NUM_THREADS", "environment.MKL_NUM_THREADS":
+        return "none: results do not depend on the thread count (G3)"
+    case "workerCount": return "none: results do not depend on the worker count (G4)"
+    case "buildConfiguration": return "none: debug and release builds give the same bits (G6)"
+    case "environment.SWIFT_DETERMINISTIC_HASHING": return "none: results do not depend on hash seeding (G2)"
+    case "environment.REPRO_TARGET_CPU": return "none expected: fused multiply-add is explicit, so only speed changes"
+    case "gitCommit", "gitDirty": return "high: the training code may differ"
+    case "reproVersion", "swiftCompiler": return "high: other library code or another compiler"
+    case "architecture", "machine", "cpuModel", "cpuFeatures":
+        return "low: another CPU should give the same bits (G7, a goal), only another speed"
+    default: return "low: another OS or C library should give the same bits (G7, a goal)"
+    }
+}

@@ -1,0 +1,156 @@
+import Foundation
+
+/// The verdict, statistics and manifest sections of the report page.
+extension RunReport {
+    /// Groups of runs by digest, in order of first appearance: runs in one group are bitwise identical.
+    public var digestGroups: [(digest: String, names: [String])] {
+        var groups: [(digest: String, names: [String])] = []
+        for (name, run) in runs {
+            if let index = groups.firstIndex(where: { $0.digest == run.manifest.digest }) {
+                groups[index].names.append(name)
+            } else {
+                groups.append((run.manifest.digest, [name]))
+            }
+        }
+        return groups
+    }
+
+    func verdictSection(into page: inout HTMLText) {
+        page.raw("<section id=\"verdict\">\n<h2>Verdict</h2>\n")
+        guard runs.count >= 2 else {
+            page.raw("<p>One run: nothing to compare. Its digest is <code>")
+            page.text(runs.first?.run.manifest.digest ?? "")
+            page.raw("</code>.</p>\n</section>\n")
+            return
+        }
+        let groups = digestGroups
+        if groups.count == 1 {
+            page.raw("<p class=\"identical\">")
+            page.text("All \(runs.count) runs are bitwise identical: one digest, \(groups[0].digest).")
+            page.raw("</p>\n")
+        } else if groups.count == runs.count {
+            page.raw("<p class=\"differ\">")
+            page.text("\(runs.count) runs, \(runs.count) different digests: no two of them are bitwise identical.")
+            page.raw("</p>\n")
+        } else {
+            page.raw("<p class=\"differ\">")
+            page.text("\(runs.count) runs, \(groups.count) different digests. Runs with the same digest are bitwise identical:")
+            page.raw("</p>\n<ul>\n")
+            for group in groups {
+                page.raw("<li><code>"); page.text(String(group.digest.prefix(16)) + "…"); page.raw("</code>: ")
+                page.text(group.names.joined(separator: ", ")); page.raw("</li>\n")
+            }
+            page.raw("</ul>\n")
+        }
+        let reference = runs[0]
+        let comparisons = runs.dropFirst().map { localRunComparison(reference: reference, candidate: $0) }
+        page.raw("<p>")
+        page.text("Each run against \(reference.name) (the first one given). Differences in the logs are compared as "
+                  + "logged text; loss and accuracy differences over the steps both runs logged.")
+        page.raw("</p>\n")
+        page.table(["run", "verdict", "first diverging step", "largest |Δ loss| (step)", "largest |Δ accuracy| in points (step)"],
+                   comparisons.map { comparison in
+                       [comparison.candidate,
+                        comparison.identical ? "bitwise identical (same digest)" : "different digest",
+                        comparison.firstDivergingStep.map(String.init)
+                            ?? (comparison.identical ? "none" : "none in the logs (the final weights differ)"),
+                        Self.largestText(comparison.largestLossDifference),
+                        Self.largestText(comparison.largestAccuracyDifference)]
+                   }, numeric: [2, 3, 4])
+        let open = comparisons.count <= 4 ? " open" : ""
+        for comparison in comparisons {
+            let configuration = comparison.configurationDifferences, environment = comparison.environmentDifferences
+            page.raw("<details\(open)><summary>")
+            page.text("\(comparison.candidate) against \(comparison.reference): \(configuration.count) configuration and "
+                      + "\(environment.count) environment difference\(environment.count == 1 ? "" : "s")")
+            page.raw("</summary>\n")
+            if !configuration.isEmpty {
+                page.table(["configuration field", comparison.reference, comparison.candidate],
+                           configuration.map { [$0.field, $0.reference, $0.candidate] })
+            }
+            if !environment.isEmpty {
+                page.table(["environment field", comparison.reference, comparison.candidate, "risk to the bits"],
+                           environment.map { [$0.difference.field, $0.difference.value, $0.difference.other, $0.risk] })
+            }
+            if configuration.isEmpty && environment.isEmpty { page.raw("<p>Same configuration and environment.</p>\n") }
+            page.raw("</details>\n")
+        }
+        page.raw("</section>\n")
+    }
+
+    func statisticsSection(into page: inout HTMLText) {
+        page.raw("<section id=\"statistics\">\n<h2>Statistics</h2>\n")
+        page.table(["run", "seed", "steps", "final training loss", "final validation loss", "final validation accuracy", "digest"],
+                   runs.map { name, run in
+                       let metrics = run.manifest.finalMetrics
+                       return [name, String(run.manifest.seed.seed), String(metrics.steps), metrics.trainLoss.description,
+                               metrics.validationLoss.description, PlotNumber.fixed(metrics.validationAccuracy * 100, 2) + " %",
+                               String(run.manifest.digest.prefix(16)) + "…"]
+                   }, numeric: [1, 2, 3, 4, 5], monospace: [6])
+        var groups: [(name: String, runs: [RunRecord])] = []
+        for (input, name) in zip(inputs, PlotInput.displayNames(inputs)) {
+            if case .sweep(_, let members) = input, members.count >= 2 { groups.append((name, members)) }
+        }
+        if runs.count >= 2 && (inputs.count > 1 || groups.isEmpty) { groups.append(("all \(runs.count) runs", runs.map(\.run))) }
+        if !groups.isEmpty {
+            page.raw("<p>Final validation accuracy in percent across runs (SD: sample standard deviation, n − 1).</p>\n")
+            page.table(["runs", "count", "mean", "SD", "min", "max", "mean final validation loss"], groups.map { name, members in
+                let accuracies = members.map { $0.manifest.finalMetrics.validationAccuracy * 100 }
+                let losses = members.map { Double($0.manifest.finalMetrics.validationLoss) }
+                let mean = accuracies.reduce(0, +) / Double(accuracies.count)
+                return [name, String(members.count), PlotNumber.fixed(mean, 3),
+                        PlotNumber.fixed(PlotAggregate.sampleStandardDeviation(accuracies, mean: mean), 3),
+                        PlotNumber.fixed(accuracies.min()!, 3), PlotNumber.fixed(accuracies.max()!, 3),
+                        Self.significant(losses.reduce(0, +) / Double(losses.count))]
+            }, numeric: [1, 2, 3, 4, 5, 6])
+        }
+        page.raw("</section>\n")
+    }
+
+    func manifestSection(into page: inout HTMLText) {
+        page.raw("<section id=\"manifests\">\n<h2>Manifests</h2>\n")
+        let open = runs.count <= 3 ? " open" : ""
+        for (name, run) in runs {
+            let manifest = run.manifest
+            page.raw("<details\(open) class=\"run-manifest\"><summary>"); page.text(name); page.raw("</summary>\n<p>")
+            page.text(run.directory.path); page.raw(" · digest <code>"); page.text(manifest.digest); page.raw("</code></p>\n")
+            var summary: [(key: String, value: String)] = [
+                ("digest", manifest.digest), ("schema", "\(manifest.schema) version \(manifest.schemaVersion)"),
+                ("reproVersion", manifest.reproVersion), ("startedAt", manifest.startedAt), ("finishedAt", manifest.finishedAt),
+                ("resumedFromSteps", manifest.resumedFromSteps.isEmpty ? "(none)" : manifest.resumedFromSteps.map(String.init).joined(separator: ", ")),
+            ]
+            summary += ReportJSON.flattened(manifest.finalMetrics, prefix: "finalMetrics.")
+            for (title, rows) in [("Run", summary),
+                                  ("Configuration", ReportJSON.flattened(manifest.configuration)),
+                                  ("Seed record", ReportJSON.flattened(manifest.seed)),
+                                  ("Determinism settings", ReportJSON.flattened(manifest.determinism)),
+                                  ("Environment fingerprint", ReportJSON.flattened(manifest.environment)),
+                                  ("Files (sha256)", manifest.files.keys.sorted().map { ($0, manifest.files[$0]!) })] {
+                page.raw("<h4>"); page.text(title); page.raw("</h4>\n")
+                page.table(["field", "value"], rows.map { [$0.key, $0.value] }, monospace: [1])
+            }
+            page.raw("<details><summary>manifest.json</summary>\n<pre>")
+            page.text((try? manifest.encoded()).map { String(decoding: $0, as: UTF8.self) } ?? "(cannot be encoded)")
+            page.raw("</pre>\n</details>\n</details>\n")
+        }
+        page.raw("</section>\n")
+    }
+
+    /// `0.3073 (44)`: a largest difference and its step; `0` when there is none, `n/a` when no step is shared.
+    static func largestText(_ largest: (value: Double, step: Int)?) -> String {
+        guard let largest else { return "n/a" }
+        return largest.value == 0 ? "0" : "\(significant(largest.value)) (\(largest.step))"
+    }
+
+    /// `value` with four significant digits, fixed notation down to 1e-4, else `1.234e-5` style.
+    static func significant(_ value: Double) -> String {
+        guard value.isFinite, value != 0 else { return value == 0 ? "0" : PlotNumber.fixed(value, 0) }
+        let exponent = Int(log10(abs(value)).rounded(.down))
+        if exponent >= -4 { return PlotNumber.fixed(value, max(0, 3 - exponent)) }
+        var mantissa = value
+        var power = exponent
+        for _ in 0..<(-exponent) { mantissa *= 10 }
+        if abs((mantissa * 1000).rounded()) >= 10_000 { mantissa /= 10; power += 1 }
+        return PlotNumber.fixed(mantissa, 3) + "e\(power)"
+    }
+}

@@ -1,0 +1,62 @@
+import ArgumentParser
+import Foundation
+import Repro
+
+extension PlotBand: ExpressibleByArgument {}
+
+/// `repro plot RUN… --out FILE.svg`: overlaid loss curves and an accuracy panel (DESIGN.md §8).
+struct PlotCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "plot",
+        abstract: "Overlay the training-loss curves of runs in an SVG figure.",
+        discussion: """
+            Each RUN is a run directory (the --out of `repro train`) or a directory of runs, which is \
+            drawn as its mean curve with a band (--band std: mean ± 1 sample standard deviation; \
+            --band minmax: lowest to highest run). A second panel shows validation accuracy at each \
+            evaluation. A run with the same digest as an earlier one is drawn thin and dashed inside \
+            that run's wider line and marked identical in the legend. --smooth N draws the trailing \
+            moving average over the last N logged steps (each point the mean of itself and the N-1 \
+            before it; a sweep averages its runs' smoothed curves), a single run's raw loss in pale \
+            behind. Non-finite losses are not drawn: the line breaks and a note says where. \
+            The SVG is plain SVG 1.1 (no scripts, fonts or style sheets) and the same runs give the \
+            same bytes. Without --out it is written to standard output.
+            """
+    )
+
+    @Argument(help: ArgumentHelp("Run directories, or directories of runs (sweeps).", valueName: "run"))
+    var runs: [String] = []
+    @Option(help: ArgumentHelp("The SVG file to write (default: standard output).", valueName: "file"))
+    var out: String?
+    @Flag(help: "Log-scale y axis for the loss.")
+    var log = false
+    @Option(help: ArgumentHelp("Draw the trailing moving average over the last N steps; 1 draws the raw loss.", valueName: "N"))
+    var smooth: Int = 1
+    @Option(help: "The band around a sweep's mean: std (mean ± 1 SD) or minmax.")
+    var band: PlotBand = .std
+    @Option(help: "The figure's title.")
+    var title: String?
+
+    func validate() throws {
+        if runs.isEmpty { throw ValidationError("give at least one run directory (or directory of runs) to plot") }
+        if smooth < 1 { throw ValidationError("--smooth must be at least 1 (1: no smoothing), got \(smooth)") }
+    }
+
+    func run() throws {
+        let inputs = try runs.map(PlotInput.load)
+        var options = LossCurveFigure.Options()
+        options.logScale = log
+        options.smoothing = smooth
+        options.band = band
+        if let title { options.title = title }
+        let figure = try LossCurveFigure(inputs: inputs, options: options)
+        let svg = figure.svg()
+        var stderr = StandardError()
+        for note in figure.notes { print("note: \(note)", to: &stderr) }
+        if let out {
+            try ToolOutput.write(svg, to: out, outside: inputs.flatMap(\.runs))
+            print("wrote \(out)")
+        } else {
+            print(svg, terminator: "")
+        }
+    }
+}

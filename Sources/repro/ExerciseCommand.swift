@@ -1,0 +1,149 @@
+import ArgumentParser
+import Foundation
+import Repro
+
+/// `repro exercise`: the lesson's exercise end to end. Train with one seed twice and with the seed
+/// plus one, each in its own process; overlay the loss curves; compare; write a report; print the
+/// verdicts. Extra seeds estimate the seed spread the seed+1 difference is judged against.
+struct ExerciseCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "exercise",
+        abstract: "The lesson's exercise: seed N twice and seed N+1, overlaid, compared and reported.",
+        discussion: """
+            Writes DIR/seed-N, DIR/seed-N-again, DIR/seed-N+1 and DIR/spread/seed-… (each a run
+            directory trained by its own `repro train` process), DIR/loss-curves.svg and DIR/report.html,
+            and prints the verdicts. The seed spread is the range of final validation accuracy over
+            seeds N … N+SPREAD-1. --allow-nondeterministic also trains seed N twice with the
+            nondeterministic fast paths (kernels picked by timing) and says whether the bits changed.
+            Exit status 0 when seed N's two runs are bitwise identical, 1 when they are not.
+            """)
+
+    @Option(help: "The seed (default 42).")
+    var seed: UInt64 = 42
+    @Option(help: "The exercise directory (default exercise-seed-N); it must not exist or be empty.")
+    var out: String?
+    @Option(help: "Seeds used to estimate the seed spread (default 6: seeds N … N+5).")
+    var spread: Int = 6
+    @Option(help: "Trainings run in parallel (default 2); each gets the cores divided among them.")
+    var jobs: Int = 2
+    @Flag(name: .customLong("allow-nondeterministic"), help: "Also show what the nondeterministic fast paths change.")
+    var allowNondeterministic = false
+    @OptionGroup var recipe: RecipeOptions
+
+    func validate() throws {
+        guard spread >= 2 else { throw ValidationError("--spread must be at least 2, got \(spread)") }
+        guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1, got \(jobs)") }
+        guard seed <= UInt64.max - UInt64(spread) else { throw ValidationError("--seed is too large for --spread \(spread)") }
+        if recipe.allowNondeterministic || recipe.benchmark {
+            throw ValidationError("use the exercise's own --allow-nondeterministic (it adds a separate pair of runs)")
+        }
+    }
+
+    func run() throws {
+        _ = try recipe.configuration(seed: seed)  // invalid flags fail before anything is written
+        let directory = out ?? "exercise-seed-\(seed)"
+        let contents = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+        guard contents.isEmpty else {
+            throw ValidationError("\(directory) is not empty: the exercise trains afresh; choose another --out")
+        }
+        try FileManager.default.createDirectory(atPath: directory + "/spread", withIntermediateDirectories: true)
+
+        let first = "\(directory)/seed-\(seed)"
+        let again = "\(directory)/seed-\(seed)-again"
+        let next = "\(directory)/seed-\(seed + 1)"
+        var trainings = [(seed, first, [String]()), (seed, again, []), (seed + 1, next, [])]
+        for extra in 2..<UInt64(spread) {
+            trainings.append((seed + extra, "\(directory)/spread/seed-\(seed + extra)", []))
+        }
+        let fast = ["--allow-nondeterministic", "--benchmark"]
+        if allowNondeterministic {
+            trainings += [(seed, "\(directory)/nondeterministic-a", fast), (seed, "\(directory)/nondeterministic-b", fast)]
+        }
+        print("training \(trainings.count) runs, each in its own process …")
+        try train(trainings)
+
+        let runs = try [first, again, next].map(RunRecord.load)
+        let spreadRuns = [runs[0], runs[2]] + (try (2..<UInt64(spread)).map {
+            try RunRecord.load("\(directory)/spread/seed-\(seed + $0)")
+        })
+
+        var options = LossCurveFigure.Options()
+        options.title = "Seed \(seed) twice, and seed \(seed + 1)"
+        let inputs = try [first, again, next].map(PlotInput.load)
+        let figure = try LossCurveFigure(inputs: inputs, options: options)
+        try ToolOutput.write(figure.svg(), to: directory + "/loss-curves.svg", outside: runs)
+        let report = try RunReport(inputs: inputs + [try PlotInput.load(directory + "/spread")], options: options)
+        try ToolOutput.write(report.html(), to: directory + "/report.html", outside: runs)
+
+        let identical = runs[0].manifest.digest == runs[1].manifest.digest
+        print(Self.sameSeedVerdict(seed: seed, runs[0], runs[1]))
+        print(Self.nextSeedVerdict(seed: seed, runs[0], runs[2], spread: spreadRuns, seeds: seed...(seed + UInt64(spread) - 1)))
+        if allowNondeterministic {
+            let pair = try ["a", "b"].map { try RunRecord.load("\(directory)/nondeterministic-\($0)") }
+            print(Self.nondeterministicVerdict(seed: seed, pair[0], pair[1], strict: runs[0]))
+        }
+        print("plot: \(directory)/loss-curves.svg\nreport: \(directory)/report.html")
+        if !identical { throw ExitCode(1) }
+    }
+
+    /// Runs `repro train` for each (seed, directory, extra flags), `jobs` at a time.
+    private func train(_ trainings: [(UInt64, String, [String])]) throws {
+        let threads = max(1, ProcessInfo.processInfo.activeProcessorCount / jobs)
+        var pending = trainings[...]
+        var running: [(String, ChildProcess)] = []
+        var failures: [String] = []
+        while !pending.isEmpty || !running.isEmpty {
+            while running.count < jobs, let (seed, path, extra) = pending.popFirst() {
+                let arguments = ["train", "--seed", String(seed), "--out", path, "--quiet", "--threads", String(threads)]
+                    + recipe.arguments + extra
+                running.append((path, try ChildProcess(arguments)))
+            }
+            let (path, child) = running.removeFirst()
+            let result = child.wait()
+            if result.status != 0 { failures.append("\(path): \(ChildProcess.lastLine(result.error))") }
+        }
+        guard failures.isEmpty else {
+            throw ValidationError("training failed:\n  " + failures.joined(separator: "\n  "))
+        }
+    }
+
+    static func percent(_ accuracy: Double) -> String { String(format: "%.2f %%", accuracy * 100) }
+
+    /// The first logged step whose loss differs, or nil when the logs are identical.
+    static func firstDivergence(_ a: RunRecord, _ b: RunRecord) -> Int? {
+        for (x, y) in zip(a.metrics.rows, b.metrics.rows) where x != y { return Int(x[0]) }
+        return a.metrics.rows.count == b.metrics.rows.count ? nil : min(a.metrics.rows.count, b.metrics.rows.count) + 1
+    }
+
+    static func sameSeedVerdict(seed: UInt64, _ a: RunRecord, _ b: RunRecord) -> String {
+        if a.manifest.digest == b.manifest.digest {
+            return "seed \(seed) vs seed \(seed): bitwise identical (digest \(a.manifest.digest.prefix(16))…)"
+        }
+        let step = firstDivergence(a, b).map { "diverge at step \($0)" } ?? "same logs, different weights"
+        return "seed \(seed) vs seed \(seed): NOT identical: \(step) (digests \(a.manifest.digest.prefix(12))… and "
+            + "\(b.manifest.digest.prefix(12))…); run `repro compare \(a.directory.path) \(b.directory.path)`"
+    }
+
+    static func nextSeedVerdict(seed: UInt64, _ a: RunRecord, _ b: RunRecord, spread: [RunRecord],
+                                seeds: ClosedRange<UInt64>) -> String {
+        let (x, y) = (a.manifest.finalMetrics.validationAccuracy, b.manifest.finalMetrics.validationAccuracy)
+        let accuracies = spread.map(\.manifest.finalMetrics.validationAccuracy)
+        let (low, high) = (accuracies.min()!, accuracies.max()!)
+        let mean = accuracies.reduce(0, +) / Double(accuracies.count)
+        let sd = (accuracies.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(accuracies.count - 1)).squareRoot()
+        let inside = abs(x - y) <= high - low
+        let divergence = firstDivergence(a, b).map { "diverge at step \($0)" } ?? "identical logs"
+        return "seed \(seed) vs seed \(seed + 1): \(divergence); final accuracy \(percent(x)) vs \(percent(y)), "
+            + (inside ? "inside" : "OUTSIDE") + " the seed spread (\(percent(low)) – \(percent(high)), mean "
+            + "\(percent(mean)) ± \(String(format: "%.2f", sd * 100)) over seeds \(seeds.lowerBound)–\(seeds.upperBound))"
+    }
+
+    static func nondeterministicVerdict(seed: UInt64, _ a: RunRecord, _ b: RunRecord, strict: RunRecord) -> String {
+        let pair = a.manifest.digest == b.manifest.digest
+            ? "bitwise identical this time (the timed kernel choice happened to agree)"
+            : "NOT identical: " + (firstDivergence(a, b).map { "diverge at step \($0)" } ?? "same logs, different weights")
+        let versusStrict = a.manifest.digest == strict.manifest.digest ? "same bits as" : "different bits from"
+        return "seed \(seed) vs seed \(seed) with --allow-nondeterministic --benchmark: \(pair); \(versusStrict) "
+            + "the deterministic run"
+    }
+}

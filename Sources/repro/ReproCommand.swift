@@ -12,7 +12,7 @@ struct ReproCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "repro",
         abstract: "Reproducible machine-learning runs, and the proof.",
-        subcommands: [RngCommand.self, TrainCommand.self, CompareCommand.self]
+        subcommands: [RngCommand.self, TrainCommand.self, CompareCommand.self, StatsCommand.self]
     )
 
     /// Parses and runs a subcommand. Help exits 0; a parse error prints the usage and exits 2; an

@@ -5,13 +5,13 @@ import Foundation
 ///
 /// A path given to ``load(_:)`` is a run when it holds `manifest.json` or `run.json` (an
 /// unfinished run, which is an error); otherwise it is a sweep directory and each of its immediate
-/// subdirectories, in name order, must be a finished run (hidden ones, and plain files such as a
+/// subdirectories, in natural name order (`seed-9` before `seed-10`), must be a finished run (hidden ones, and plain files such as a
 /// plot, are skipped). Loading checks what statistics need: every logged value finite, and every
 /// run logging the same steps as the first, with final metrics that agree with its manifest.
 public struct RunGroup: Sendable {
     /// The paths the group was loaded from, as given.
     public let paths: [String]
-    /// The runs, in the order of `paths`, a sweep's runs by name.
+    /// The runs, in the order of `paths`, a sweep's runs in natural name order.
     public let runs: [RunRecord]
 
     /// The runs at `paths`, each a run or a sweep directory.
@@ -74,7 +74,37 @@ public struct RunGroup: Sendable {
             throw RunFileError(source: path, "is neither a run (no manifest.json) nor a sweep directory (no run directories in it)")
         }
         let base = path.hasSuffix("/") ? String(path.dropLast()) : path
-        return names.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }.map { base + "/" + $0 }
+        return names.sorted(by: naturalOrder).map { base + "/" + $0 }
+    }
+
+    /// Names in natural order: runs of digits compare as numbers (`seed-9` before `seed-10`), the
+    /// rest by UTF-8 bytes; names equal that way (`seed-01`, `seed-1`) fall back to their bytes.
+    /// The same names always sort the same on every platform.
+    static func naturalOrder(_ a: String, _ b: String) -> Bool {
+        func chunks(_ text: String) -> [(digits: Bool, bytes: ArraySlice<UInt8>)] {
+            let bytes = Array(text.utf8)
+            var result: [(Bool, ArraySlice<UInt8>)] = []
+            var start = 0
+            while start < bytes.count {
+                let digit = (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[start])
+                var end = start + 1
+                while end < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[end]) == digit { end += 1 }
+                result.append((digit, bytes[start..<end]))
+                start = end
+            }
+            return result
+        }
+        for (x, y) in zip(chunks(a), chunks(b)) {
+            if x.digits && y.digits {
+                let (u, v) = (x.bytes.drop { $0 == UInt8(ascii: "0") }, y.bytes.drop { $0 == UInt8(ascii: "0") })
+                if u.count != v.count { return u.count < v.count }
+                if u != v { return u.lexicographicallyPrecedes(v) }
+            } else if x.bytes != y.bytes {
+                return x.bytes.lexicographicallyPrecedes(y.bytes)
+            }
+        }
+        let (x, y) = (chunks(a).count, chunks(b).count)
+        return x != y ? x < y : a.utf8.lexicographicallyPrecedes(b.utf8)
     }
 
     /// Checks that every logged value is finite and the final metrics agree with the manifest.

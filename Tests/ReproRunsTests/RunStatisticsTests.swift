@@ -120,6 +120,12 @@ import Testing
         #expect(RunStatistics.seedList([1, 2, 4]) == "1, 2, 4")
     }
 
+    @Test func sweepRunsSortNaturally() {
+        let names = ["seed-10", "seed-9", "seed-100", "b", "seed-1", "a-2", "seed-01", "a-10", "seed"]
+        #expect(names.sorted(by: RunGroup.naturalOrder)
+                == ["a-2", "a-10", "b", "seed", "seed-01", "seed-1", "seed-9", "seed-10", "seed-100"])
+    }
+
     /// Each bad input is an error that names the run (and the step, for a NaN).
     @Test func badInputNamesTheRun() throws {
         try withTemporaryDirectory { directory in

@@ -63,11 +63,11 @@ public struct LogComparison: Sendable, Hashable {
 
     /// Compares `a` and `b`, two copies of the log `file`.
     ///
-    /// - Throws: ``RunFileError`` naming the logs when their columns differ.
+    /// - Throws: ``RunFileError`` naming both logs when their columns differ.
     public init(file: String, _ a: MetricsTable, _ b: MetricsTable, tolerance: Tolerance?) throws {
         guard a.columns == b.columns else {
-            throw RunFileError(source: file, "the runs' logs have different columns: "
-                               + "\(a.columns.joined(separator: ",")) and \(b.columns.joined(separator: ","))")
+            throw RunFileError(source: a.source, "has the columns \(a.columns.joined(separator: ",")), but \(b.source) has "
+                               + b.columns.joined(separator: ","), hint: "only logs of the same kind can be compared")
         }
         self.file = file
         stepsA = a.steps

@@ -55,8 +55,9 @@ public struct SweepComparison: Sendable {
         unpairedBaselineSeeds = baseline.group.seeds.filter { !paired.contains($0) }.sorted()
 
         func finals(_ statistics: RunStatistics, _ column: Int) -> [UInt64: Double] {
-            Dictionary(statistics.group.runs.map { ($0.manifest.seed.seed, Double($0.evaluations.rows.last![column])!) },
-                       uniquingKeysWith: { first, _ in first })
+            Dictionary(statistics.group.runs.map { run in
+                (run.manifest.seed.seed, LogComparison.value(run.evaluations.rows.last![column], run.evaluations.columns[column]))
+            }, uniquingKeysWith: { first, _ in first })
         }
         var metrics: [Metric] = []
         for (name, column, a, b) in [("validation accuracy", 3, sweep.finalValidationAccuracy, baseline.finalValidationAccuracy),

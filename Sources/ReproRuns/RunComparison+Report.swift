@@ -85,7 +85,7 @@ extension RunComparison {
             text += "  no difference in the common steps\n"
         }
         var table = TextTable(header(tolerance, location: "at step"))
-        for column in log.columns { table.append(row(column.name, column.differences, tolerance)) }
+        for column in log.columns { table.append(row(column.name, column.differences, tolerance, prefix: "step ")) }
         return text + table.rendered()
     }
 
@@ -128,14 +128,15 @@ extension RunComparison {
             + (tolerance == nil ? [] : ["outside tolerance", "first outside"])
     }
 
-    /// A row of a differences table; `-` where there is no location.
-    static func row(_ name: String, _ summary: DifferenceSummary, _ tolerance: Tolerance?) -> [String] {
+    /// A row of a differences table; `-` where there is no location. The first value outside the
+    /// tolerance is shown as `prefix` + location, then both values.
+    static func row(_ name: String, _ summary: DifferenceSummary, _ tolerance: Tolerance?, prefix: String = "") -> [String] {
         var row = [name, "\(ReportFormat.count(summary.differing)) of \(ReportFormat.count(summary.compared))",
                    ReportFormat.number(summary.largestAbsolute?.difference ?? 0), summary.largestAbsolute?.location ?? "-",
                    ReportFormat.number(summary.largestRelative?.difference ?? 0), summary.largestRelative?.location ?? "-"]
         if tolerance != nil {
             row += [ReportFormat.count(summary.outsideTolerance), summary.firstOutsideTolerance.map {
-                "\($0.location) (\(ReportFormat.exact($0.a)) vs \(ReportFormat.exact($0.b)))"
+                "\(prefix)\($0.location): \(ReportFormat.exact($0.a)) vs \(ReportFormat.exact($0.b))"
             } ?? "-"]
         }
         return row

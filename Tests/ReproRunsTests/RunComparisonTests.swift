@@ -60,10 +60,14 @@ import ReproTensor
             #expect(loose.verdict == .withinTolerance)
             #expect(loose.verdict.exitCode == 0)
 
-            let tight = try RunComparison(a, b, tolerance: Tolerance(relative: 1e-6, absolute: 0))
-            #expect(tight.verdict == .different)
-            #expect(tight.metrics.total.outsideTolerance == 0)
-            #expect(tight.weights.total.outsideTolerance == 1)
+            let middle = try RunComparison(a, b, tolerance: Tolerance(relative: 1e-6, absolute: 0))
+            #expect(middle.verdict == .different)
+            #expect(middle.metrics.total.outsideTolerance == 0)
+            #expect(middle.weights.total.outsideTolerance == 1)
+
+            let tight = try RunComparison(a, b, tolerance: Tolerance(relative: 1e-7, absolute: 0))
+            #expect(tight.metrics.total.outsideTolerance == 1)
+            #expect(tight.metrics.columns[1].differences.firstOutsideTolerance?.location == "5")
             try assertSnapshot(Self.report(tight, in: directory), named: "compare-tolerance.txt")
         }
     }

@@ -12,7 +12,7 @@ struct ReproCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "repro",
         abstract: "Reproducible machine-learning runs, and the proof.",
-        subcommands: [ExerciseCommand.self, RngCommand.self, TrainCommand.self, SweepCommand.self, PlotCommand.self, ReportCommand.self,
+        subcommands: [ExerciseCommand.self, RngCommand.self, TrainCommand.self, SweepCommand.self, CompareCommand.self, StatsCommand.self, PlotCommand.self, ReportCommand.self,
                       EnvCommand.self, DoctorCommand.self]
     )
 

@@ -8,9 +8,9 @@ import Testing
     /// Three runs in `directory`: `a` and `b` identical (seed 42), `c` another seed.
     static func threeRuns(in directory: TemporaryDirectory) throws -> [String] {
         let a = directory.file("a"), b = directory.file("b"), c = directory.file("c")
-        try SyntheticRun.write(at: a, losses: SyntheticRun.losses(60), accuracies: [0.80, 0.90, 0.93])
-        try SyntheticRun.write(at: b, losses: SyntheticRun.losses(60), accuracies: [0.80, 0.90, 0.93], threadCount: 1)
-        try SyntheticRun.write(at: c, seed: 43, losses: SyntheticRun.losses(60, wiggle: 0.3), accuracies: [0.82, 0.89, 0.94],
+        try PlotFixtureRun.write(at: a, losses: PlotFixtureRun.losses(60), accuracies: [0.80, 0.90, 0.93])
+        try PlotFixtureRun.write(at: b, losses: PlotFixtureRun.losses(60), accuracies: [0.80, 0.90, 0.93], threadCount: 1)
+        try PlotFixtureRun.write(at: c, seed: 43, losses: PlotFixtureRun.losses(60, wiggle: 0.3), accuracies: [0.82, 0.89, 0.94],
                                model: [9, 9])
         return [a, b, c]
     }
@@ -114,8 +114,8 @@ import Testing
             let sweep = directory.file("sweep")
             try FileManager.default.createDirectory(atPath: sweep, withIntermediateDirectories: true)
             for seed in 40..<43 {
-                try SyntheticRun.write(at: sweep + "/seed-\(seed)", seed: UInt64(seed),
-                                       losses: SyntheticRun.losses(40, wiggle: Float(seed - 40) / 10),
+                try PlotFixtureRun.write(at: sweep + "/seed-\(seed)", seed: UInt64(seed),
+                                       losses: PlotFixtureRun.losses(40, wiggle: Float(seed - 40) / 10),
                                        accuracies: [0.8, 0.9 + Double(seed - 40) / 100], model: [UInt8(seed)])
             }
             try Data("not a run".utf8).write(to: URL(fileURLWithPath: sweep + "/notes.txt"))
@@ -168,10 +168,10 @@ import Testing
 
     @Test func nonFiniteLossesBreakTheLineAndAreNoted() throws {
         try withTemporaryDirectory { directory in
-            var losses = SyntheticRun.losses(30)
+            var losses = PlotFixtureRun.losses(30)
             losses[9] = .nan
             losses[10] = .infinity
-            try SyntheticRun.write(at: directory.file("diverged"), losses: losses, accuracies: [0.5, 0.6])
+            try PlotFixtureRun.write(at: directory.file("diverged"), losses: losses, accuracies: [0.5, 0.6])
             let figure = try Self.figure([directory.file("diverged")])
             #expect(figure.notes == ["diverged: 2 non-finite loss values (nan/inf) not drawn, the line breaks there (steps 10, 11)"])
             let elements = try Self.parse(figure.svg())
@@ -184,7 +184,7 @@ import Testing
     @Test func thousandsOfStepsAreDecimatedToTheSameEnvelope() throws {
         try withTemporaryDirectory { directory in
             let losses = (0..<20_000).map { Float(1 + ($0 % 7 == 0 ? 1 : 0)) * (1 - Float($0) / 40_000) }
-            try SyntheticRun.write(at: directory.file("long"), losses: losses, accuracies: [0.9], evalEvery: 20_000)
+            try PlotFixtureRun.write(at: directory.file("long"), losses: losses, accuracies: [0.9], evalEvery: 20_000)
             let elements = try Self.parse(try Self.figure([directory.file("long")]).svg())
             let d = Self.curves(elements, panel: "loss")[0].attributes["d"]!
             let points = d.split(whereSeparator: { $0 == "M" || $0 == "L" }).map { $0.split(separator: " ").map { Double($0)! } }
@@ -210,7 +210,7 @@ import Testing
     @Test func namesAreEscaped() throws {
         try withTemporaryDirectory { directory in
             let path = directory.file("x<&>\"'y\u{1}")
-            try SyntheticRun.write(at: path, losses: SyntheticRun.losses(10), accuracies: [0.5])
+            try PlotFixtureRun.write(at: path, losses: PlotFixtureRun.losses(10), accuracies: [0.5])
             let svg = try Self.figure([path]).svg()
             #expect(svg.contains("x&lt;&amp;&gt;&quot;&#39;y\u{FFFD}") && !svg.contains("x<&>"))
             let elements = try Self.parse(svg)
@@ -221,7 +221,7 @@ import Testing
     @Test func sharedShortNamesShowTheirPaths() throws {
         try withTemporaryDirectory { directory in
             for group in ["one", "two"] {
-                try SyntheticRun.write(at: directory.file("\(group)/seed-1"), losses: SyntheticRun.losses(5), accuracies: [0.5],
+                try PlotFixtureRun.write(at: directory.file("\(group)/seed-1"), losses: PlotFixtureRun.losses(5), accuracies: [0.5],
                                        model: Array(group.utf8))
             }
             let inputs = try [directory.file("one/seed-1"), directory.file("two/seed-1/")].map(PlotInput.load)
@@ -235,7 +235,7 @@ import Testing
             #expect(try #require(throws: RunFileError.self) { try PlotInput.load(missing) }.description
                     == "\(missing): no such run directory")
             let unfinished = directory.file("unfinished")
-            try SyntheticRun.writeUnfinished(at: unfinished)
+            try PlotFixtureRun.writeUnfinished(at: unfinished)
             #expect(try #require(throws: RunFileError.self) { try PlotInput.load(unfinished) }.description
                     .contains("is an unfinished run (no manifest.json)"))
             let empty = directory.file("empty")
@@ -243,8 +243,8 @@ import Testing
             #expect(try #require(throws: RunFileError.self) { try PlotInput.load(empty) }.description
                     .contains("is neither a run (no manifest.json) nor a directory of runs"))
             let mixed = directory.file("mixed")
-            try SyntheticRun.write(at: mixed + "/done", losses: SyntheticRun.losses(5), accuracies: [0.5])
-            try SyntheticRun.writeUnfinished(at: mixed + "/running")
+            try PlotFixtureRun.write(at: mixed + "/done", losses: PlotFixtureRun.losses(5), accuracies: [0.5])
+            try PlotFixtureRun.writeUnfinished(at: mixed + "/running")
             let error = try #require(throws: RunFileError.self) { try PlotInput.load(mixed) }
             #expect(error.source == mixed + "/running")
             #expect(throws: RunFileError.self) { try LossCurveFigure(inputs: []) }
@@ -255,7 +255,7 @@ import Testing
         try #require(ReproExecutable.exists, "build the repro executable first (swift build)")
         try withTemporaryDirectory { directory in
             let paths = try Self.threeRuns(in: directory)
-            try SyntheticRun.writeUnfinished(at: directory.file("unfinished"))
+            try PlotFixtureRun.writeUnfinished(at: directory.file("unfinished"))
             try FileManager.default.createDirectory(atPath: directory.file("empty"), withIntermediateDirectories: true)
             for (arguments, mention) in [([directory.file("missing")], "no such run directory"),
                                          ([directory.file("unfinished")], "unfinished run"),
@@ -280,7 +280,7 @@ import Testing
     @Test func plottingNeverModifiesTheRuns() throws {
         try withTemporaryDirectory { directory in
             let paths = try Self.threeRuns(in: directory)
-            let before = try paths.map(SyntheticRun.fingerprint)
+            let before = try paths.map(PlotFixtureRun.fingerprint)
             _ = try Self.figure(paths) { $0.smoothing = 4 }.svg()
             _ = try RunReport(inputs: paths.map(PlotInput.load)).html()
             if ReproExecutable.exists {
@@ -288,7 +288,7 @@ import Testing
                 _ = try ReproExecutable.run(["report"] + paths + ["--out", directory.file("r.html")])
                 _ = try ReproExecutable.run(["plot", paths[0], "--out", paths[0] + "/p.svg"])  // refused
             }
-            #expect(try paths.map(SyntheticRun.fingerprint) == before)
+            #expect(try paths.map(PlotFixtureRun.fingerprint) == before)
         }
     }
 }

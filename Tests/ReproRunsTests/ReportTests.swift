@@ -74,8 +74,8 @@ import Testing
     @Test func logsThatEndEarlyDivergeAtTheMissingStep() throws {
         try withTemporaryDirectory { directory in
             let long = directory.file("long"), short = directory.file("short")
-            try SyntheticRun.write(at: long, losses: SyntheticRun.losses(12), accuracies: [0.5, 0.6])
-            try SyntheticRun.write(at: short, losses: SyntheticRun.losses(9), accuracies: [0.5])
+            try PlotFixtureRun.write(at: long, losses: PlotFixtureRun.losses(12), accuracies: [0.5, 0.6])
+            try PlotFixtureRun.write(at: short, losses: PlotFixtureRun.losses(9), accuracies: [0.5])
             let report = try Self.report([long, short])
             let comparison = localRunComparison(reference: report.runs[0], candidate: report.runs[1])
             #expect(comparison.firstDivergingStep == 10 && comparison.largestLossDifference?.value == 0)
@@ -86,7 +86,7 @@ import Testing
         try withTemporaryDirectory { directory in
             let sweep = directory.file("sweep")
             for (seed, accuracy) in [(1, 0.90), (2, 0.92), (3, 0.94)] {
-                try SyntheticRun.write(at: sweep + "/seed-\(seed)", seed: UInt64(seed), losses: SyntheticRun.losses(10),
+                try PlotFixtureRun.write(at: sweep + "/seed-\(seed)", seed: UInt64(seed), losses: PlotFixtureRun.losses(10),
                                        accuracies: [0.5, accuracy], model: [UInt8(seed)])
             }
             let html = try Self.report([sweep]).html()
@@ -105,9 +105,9 @@ import Testing
     @Test func runNamesAndManifestTextAreEscaped() throws {
         try withTemporaryDirectory { directory in
             let odd = directory.file("run <&> \"quoted\"")
-            try SyntheticRun.write(at: odd, losses: SyntheticRun.losses(10), accuracies: [0.5], cpuModel: "<b>CPU</b> & \"co\"")
+            try PlotFixtureRun.write(at: odd, losses: PlotFixtureRun.losses(10), accuracies: [0.5], cpuModel: "<b>CPU</b> & \"co\"")
             let plain = directory.file("plain")
-            try SyntheticRun.write(at: plain, losses: SyntheticRun.losses(10), accuracies: [0.6], model: [7])
+            try PlotFixtureRun.write(at: plain, losses: PlotFixtureRun.losses(10), accuracies: [0.6], model: [7])
             let html = try Self.report([odd, plain]).html()
             #expect(!html.contains("run <&>") && !html.contains("<b>CPU"))
             #expect(html.contains("run &lt;&amp;&gt; &quot;quoted&quot;"))
@@ -132,7 +132,7 @@ import Testing
         try #require(ReproExecutable.exists, "build the repro executable first (swift build)")
         try withTemporaryDirectory { directory in
             let paths = try PlotTests.threeRuns(in: directory)
-            try SyntheticRun.writeUnfinished(at: directory.file("unfinished"))
+            try PlotFixtureRun.writeUnfinished(at: directory.file("unfinished"))
             for (arguments, mention) in [([directory.file("missing")], "no such run directory"),
                                          ([paths[0], directory.file("unfinished")], "unfinished run"),
                                          ([], "at least one run"),

@@ -9,7 +9,7 @@ import ReproTensor
 
 /// Finished (and unfinished) run directories written in-process with the library's own types, for
 /// the plot and report tests: no training, a few milliseconds each.
-enum SyntheticRun {
+enum PlotFixtureRun {
     /// A fixed environment fingerprint; `threadCount` and `cpuModel` can vary.
     static func environment(threadCount: Int = 2, cpuModel: String = "Test CPU") -> EnvironmentFingerprint {
         EnvironmentFingerprint(reproVersion: ReproLibrary.version, swiftCompiler: "6.3", buildConfiguration: "debug",

@@ -1,0 +1,149 @@
+extension RunComparison {
+    /// The plain-text report `repro compare` prints: the two runs, the verdict and why, the
+    /// digests, each log (lengths, first difference, per-column differences), the weights (per
+    /// tensor and overall), the differing settings with their risk, and notes. The same
+    /// comparison always gives the same text; runs are named by the paths they were loaded from.
+    public var report: String {
+        var text = ""
+        for (label, run) in [("A", a), ("B", b)] {
+            let final = run.manifest.finalMetrics
+            text += "\(label)  \(run.directory.path)  (seed \(run.manifest.seed.seed), \(ReportFormat.plural(final.steps, "step")), "
+                + "final validation accuracy \(ReportFormat.number(final.validationAccuracy)))\n"
+        }
+        text += "verdict: \(verdictLine)\n"
+        text += "\ndigests\n  A  \(digests.a)\n  B  \(digests.b)\n"
+        for log in [metrics, evaluations] { text += "\n" + Self.report(log, tolerance: tolerance) }
+        text += "\n" + weightsReport
+        text += "\nsettings that differ (risk to bitwise identity)\n"
+        if settings.isEmpty { text += "  none: the manifests record the same configuration and environment\n" }
+        for setting in settings {
+            text += "  \(setting.risk.description.padding(10)) \(setting.field): \(setting.a) vs \(setting.b) — \(setting.why)\n"
+        }
+        var notes = self.notes
+        for log in [metrics, evaluations] {
+            for value in log.nonFiniteValues.prefix(5) {
+                notes.append("\(value.run) has \(value.text) at \(log.file) step \(value.step) (\(value.column)): "
+                             + "a diverged or damaged run; NaN is never within a tolerance")
+            }
+            if log.nonFiniteValues.count > 5 {
+                notes.append("… and \(log.nonFiniteValues.count - 5) more non-finite values in \(log.file)")
+            }
+        }
+        if !notes.isEmpty { text += "\nnotes\n" + notes.map { "  \($0)\n" }.joined() }
+        return text
+    }
+
+    /// The verdict and, unless identical, what made it.
+    var verdictLine: String {
+        switch verdict {
+        case .identical:
+            return "bitwise identical (the same digest: every logged value and final weight has the same bits)"
+        case .withinTolerance:
+            return "within tolerance (\(tolerance!)): not bitwise identical, but every logged value and weight "
+                + "satisfies |A − B| ≤ atol + rtol·|B|"
+        case .different:
+            var reasons: [String] = []
+            for log in [metrics, evaluations] {
+                if !log.sameSteps { reasons.append("\(log.file) has \(log.stepsA.count) rows in A, \(log.stepsB.count) in B") }
+                if let first = log.firstDifference { reasons.append("\(log.file) differs from step \(first.step)") }
+            }
+            let weightTotal = weights.total
+            if weightTotal.differing > 0 {
+                reasons.append("the weights differ in \(ReportFormat.count(weightTotal.differing)) of "
+                               + "\(ReportFormat.count(weightTotal.compared)) values")
+            }
+            if !weights.structuralDifferences.isEmpty {
+                reasons.append("the weights differ in structure (\(weights.structuralDifferences.count))")
+            }
+            if let tolerance {
+                let outside = [metrics.total, evaluations.total, weights.total].map(\.outsideTolerance).reduce(0, +)
+                reasons.append("\(ReportFormat.plural(outside, "value")) outside \(tolerance)")
+            }
+            if reasons.isEmpty { reasons.append("the files differ, but no logged value or weight does (e.g. file metadata)") }
+            return "different: " + reasons.joined(separator: "; ")
+        }
+    }
+
+    /// One log's section.
+    static func report(_ log: LogComparison, tolerance: Tolerance?) -> String {
+        var text = "\(log.file): "
+        if log.sameSteps {
+            text += "\(ReportFormat.plural(log.stepsA.count, "row")) in both (\(ReportFormat.stepRange(log.stepsA)))\n"
+        } else {
+            text += "A has \(ReportFormat.plural(log.stepsA.count, "row")) (\(ReportFormat.stepRange(log.stepsA))), "
+                + "B \(ReportFormat.count(log.stepsB.count)) (\(ReportFormat.stepRange(log.stepsB))): the lengths differ; "
+                + "compared the \(ReportFormat.plural(log.commonStepCount, "common step"))\n"
+        }
+        if log.sameSteps, log.total.differing == 0, log.total.outsideTolerance == 0 {
+            text.removeLast()
+            return text + ", identical\n"
+        }
+        if let first = log.firstDifference {
+            let fields = first.fields.map { "\($0.column) \($0.a) (A) vs \($0.b) (B)" }.joined(separator: ", ")
+            text += "  first difference at step \(first.step): \(fields)\n"
+        } else if log.commonStepCount > 0 {
+            text += "  no difference in the common steps\n"
+        }
+        var table = TextTable(header(tolerance, location: "at step"))
+        for column in log.columns { table.append(row(column.name, column.differences, tolerance, prefix: "step ")) }
+        return text + table.rendered()
+    }
+
+    /// The weights' section.
+    var weightsReport: String {
+        let total = weights.total
+        var text = "model.safetensors: \(ReportFormat.plural(weights.tensors.count, "tensor")) compared, "
+            + "\(ReportFormat.plural(total.compared, "value"))\n"
+        if weights.structuralDifferences.isEmpty, total.differing == 0, total.outsideTolerance == 0 {
+            text.removeLast()
+            return text + ", identical\n"
+        }
+        for difference in weights.structuralDifferences { text += "  structural difference: \(difference)\n" }
+        var table = TextTable(["tensor", "shape"] + Self.header(tolerance, location: "at").dropFirst())
+        for tensor in weights.tensors {
+            var row = Self.row(tensor.name, tensor.differences, tolerance)
+            row.insert("[\(tensor.shape.map(String.init).joined(separator: ", "))]", at: 1)
+            table.append(row)
+        }
+        if weights.tensors.count > 1 {
+            var row = Self.row("all", total, tolerance)
+            row.insert("", at: 1)
+            table.append(row)
+        }
+        text += table.rendered()
+        if let extreme = total.largestAbsolute {
+            text += "  largest |A−B|: \(ReportFormat.number(extreme.difference)) at \(extreme.location) "
+                + "(A \(ReportFormat.exact(extreme.a)), B \(ReportFormat.exact(extreme.b)))\n"
+        }
+        if let extreme = total.largestRelative {
+            text += "  largest |A−B|/|B|: \(ReportFormat.number(extreme.difference)) at \(extreme.location) "
+                + "(A \(ReportFormat.exact(extreme.a)), B \(ReportFormat.exact(extreme.b)))\n"
+        }
+        return text
+    }
+
+    /// The header of a differences table.
+    static func header(_ tolerance: Tolerance?, location: String) -> [String] {
+        ["column", "differ", "largest |A−B|", location, "largest |A−B|/|B|", location]
+            + (tolerance == nil ? [] : ["outside tolerance", "first outside"])
+    }
+
+    /// A row of a differences table; `-` where there is no location. The first value outside the
+    /// tolerance is shown as `prefix` + location, then both values.
+    static func row(_ name: String, _ summary: DifferenceSummary, _ tolerance: Tolerance?, prefix: String = "") -> [String] {
+        var row = [name, "\(ReportFormat.count(summary.differing)) of \(ReportFormat.count(summary.compared))",
+                   ReportFormat.number(summary.largestAbsolute?.difference ?? 0), summary.largestAbsolute?.location ?? "-",
+                   ReportFormat.number(summary.largestRelative?.difference ?? 0), summary.largestRelative?.location ?? "-"]
+        if tolerance != nil {
+            row += [ReportFormat.count(summary.outsideTolerance), summary.firstOutsideTolerance.map {
+                "\(prefix)\($0.location): \(ReportFormat.exact($0.a)) vs \(ReportFormat.exact($0.b))"
+            } ?? "-"]
+        }
+        return row
+    }
+}
+
+extension String {
+    /// The string padded with spaces to at least `width` characters.
+    func padding(_ width: Int) -> String { count >= width ? self : self + String(repeating: " ", count: width - count) }
+}

@@ -1,0 +1,71 @@
+import Foundation
+
+/// The lesson's statistical reproducibility criterion, "the same final accuracy within ±X" and
+/// "the same loss-curve shape", made precise (`repro stats --tolerance X`).
+///
+/// With a tolerance X (a fraction of accuracy: 0.001 is ±0.1 percentage point), the check passes
+/// when every criterion holds:
+/// 1. For the sweep (and for the baseline, when given): every run's final validation accuracy
+///    lies within X of that sweep's mean accuracy (`|acc_i − mean| ≤ X`): the seed changes the
+///    result by no more than X.
+/// 2. With a baseline: the two sweeps' mean final validation accuracies differ by at most X.
+/// 3. With a baseline: the per-step mean training-loss curves, over the steps both sweeps log,
+///    have Pearson's r ≥ ``minimumCorrelation`` (0.99): the curves have the same shape. Fewer than
+///    two common steps, or a flat curve, leave r undefined, which fails.
+///
+/// Comparisons are made in `Double` with `≤`, without slack.
+public struct StatisticalReproducibility: Sendable {
+    /// One criterion and its outcome.
+    public struct Criterion: Sendable, Hashable {
+        /// What is required, in words.
+        public let requirement: String
+        /// Whether it holds.
+        public let passed: Bool
+        /// The measured numbers behind the outcome.
+        public let detail: String
+    }
+
+    /// The smallest correlation of the mean loss curves that counts as the same shape.
+    public static let minimumCorrelation = 0.99
+
+    /// X.
+    public let tolerance: Double
+    /// The criteria, in the order of the type's documentation.
+    public let criteria: [Criterion]
+
+    /// Whether every criterion holds (`repro stats` exits 0, else 1).
+    public var passed: Bool { criteria.allSatisfy(\.passed) }
+
+    /// The check of `sweep`, and of its comparison with a baseline when given.
+    ///
+    /// - Precondition: `tolerance` is non-negative and finite.
+    public init(tolerance: Double, sweep: RunStatistics, comparison: SweepComparison? = nil) {
+        precondition(tolerance >= 0 && tolerance.isFinite, "tolerance must be non-negative and finite, got \(tolerance)")
+        self.tolerance = tolerance
+        let x = ReportFormat.number(tolerance)
+        var criteria: [Criterion] = []
+        for (label, statistics) in [("sweep", sweep)] + (comparison.map { [("baseline", $0.baseline)] } ?? []) {
+            let worst = statistics.largestAccuracyDeviation
+            criteria.append(Criterion(
+                requirement: "every \(label) run's final validation accuracy is within ±\(x) of the \(label) mean",
+                passed: worst.deviation <= tolerance,
+                detail: "largest deviation \(ReportFormat.number(worst.deviation)): \(worst.run.name) "
+                    + "\(ReportFormat.number(worst.accuracy)) vs mean \(ReportFormat.number(statistics.finalValidationAccuracy.mean))"))
+        }
+        if let comparison {
+            let difference = abs(comparison.metrics[0].meanDifference)
+            criteria.append(Criterion(
+                requirement: "the sweep and baseline mean final validation accuracies differ by at most \(x)",
+                passed: difference <= tolerance,
+                detail: "|\(ReportFormat.number(comparison.sweep.finalValidationAccuracy.mean)) − "
+                    + "\(ReportFormat.number(comparison.baseline.finalValidationAccuracy.mean))| = \(ReportFormat.number(difference))"))
+            let r = comparison.lossCurveCorrelation
+            criteria.append(Criterion(
+                requirement: "the per-step mean loss curves correlate with r ≥ \(Self.minimumCorrelation)",
+                passed: (r ?? -.infinity) >= Self.minimumCorrelation,
+                detail: (r.map { "r = \(String(format: "%.6f", $0))" } ?? "r undefined")
+                    + " over \(ReportFormat.plural(comparison.commonLossSteps, "common step"))"))
+        }
+        self.criteria = criteria
+    }
+}

@@ -1,0 +1,52 @@
+import ArgumentParser
+import Repro
+
+/// `repro compare A B [--rtol X] [--atol Y]`: compares two finished runs (DESIGN.md §7, §8) and
+/// prints `RunComparison.report`.
+///
+/// Exit codes: 0 when the runs are bitwise identical or, with `--rtol`/`--atol`, within the
+/// tolerance; 1 when they differ; 2 on invalid input (a missing, unfinished or damaged run).
+struct CompareCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "compare",
+        abstract: "Compare two runs: bitwise verdict, first diverging step, largest differences, settings that differ.",
+        discussion: """
+            The runs are bitwise identical when their digests (of model.safetensors, metrics.csv and
+            eval.csv, recomputed from the files) are equal. Otherwise the report gives each log's first
+            differing step, the largest absolute and relative differences of every column and of the final
+            weights (tensor and index), and the settings that differ between the manifests with their risk
+            to bitwise identity.
+
+            With --rtol or --atol (the other defaults to 0), the runs are "within tolerance" when both logs
+            hold the same steps, the weights the same tensors, and every value satisfies numpy's
+            isclose(A, B): |A - B| <= atol + rtol * |B| (NaN is never close).
+
+            Exit status: 0 identical or within tolerance, 1 different, 2 invalid input.
+            """
+    )
+
+    @Argument(help: "The first run directory.")
+    var runA: String
+    @Argument(help: "The second run directory (the reference for relative differences).")
+    var runB: String
+    @Option(help: "Relative tolerance (numpy's rtol).")
+    var rtol: Double?
+    @Option(help: "Absolute tolerance (numpy's atol).")
+    var atol: Double?
+
+    func validate() throws {
+        for (flag, value) in [("--rtol", rtol), ("--atol", atol)] {
+            if let value, !(value >= 0 && value.isFinite) {
+                throw ValidationError("\(flag) must be a non-negative number, got \(value)")
+            }
+        }
+    }
+
+    func run() throws {
+        let tolerance = rtol == nil && atol == nil ? nil : Tolerance(relative: rtol ?? 0, absolute: atol ?? 0)
+        let comparison = try RunComparison(runA, runB, tolerance: tolerance)
+        print(comparison.report, terminator: "")
+        let code = comparison.verdict.exitCode
+        if code != 0 { throw ExitCode(code) }
+    }
+}

@@ -1,0 +1,70 @@
+import ArgumentParser
+import Repro
+
+/// `repro stats DIR… [--baseline DIR]… [--per-step CSV] [--tolerance X]`: statistics over a seed
+/// sweep, an ablation against a baseline sweep, and the statistical reproducibility check
+/// (DESIGN.md §7, §8).
+///
+/// Exit codes: 0 (and with `--tolerance`, the check passed); 1 the check failed; 2 invalid input
+/// (a missing, unfinished, failed or damaged run, a NaN in a log, runs logging different steps).
+struct StatsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "stats",
+        abstract: "Statistics over a seed sweep: final metrics, per-step curves, an ablation against a baseline.",
+        discussion: """
+            Each DIR is a run or a sweep directory (its subdirectories are runs); all of them form one
+            group. Prints the final validation accuracy and loss and the final training loss (mean, sample
+            standard deviation, min, max, 95% confidence interval of the mean from Student's t), and the
+            per-step mean, sd, min and max of the training loss (at 10 evenly spaced steps) and of the
+            validation loss and accuracy (at every evaluation, at most 20). --per-step writes every step.
+
+            --baseline DIR compares with a second sweep (an ablation: same seeds, one setting changed):
+            difference of means, Welch's t-test, Cohen's d and Hedges' g, and a paired t-test over the
+            seeds both sweeps ran.
+
+            --tolerance X checks statistical reproducibility (X a fraction: 0.001 is ±0.1 %): every run's
+            final validation accuracy within X of its sweep's mean; with --baseline also the two means
+            within X of each other and the per-step mean loss curves correlating with r >= 0.99.
+            Exit status: 0, or 1 when the check fails; 2 on invalid input.
+            """
+    )
+
+    @Argument(help: "Runs or sweep directories (a sweep's subdirectories are runs).")
+    var directories: [String]
+    @Option(help: "A baseline run or sweep directory to compare with (repeatable).")
+    var baseline: [String] = []
+    @Option(name: .customLong("per-step"), help: "Write the full per-step table to this CSV file.")
+    var perStep: String?
+    @Option(help: "Check that final validation accuracies agree within this fraction (e.g. 0.001).")
+    var tolerance: Double?
+
+    func validate() throws {
+        if directories.isEmpty { throw ValidationError("give at least one run or sweep directory") }
+        if let tolerance, !(tolerance >= 0 && tolerance.isFinite) {
+            throw ValidationError("--tolerance must be a non-negative number, got \(tolerance)")
+        }
+    }
+
+    func run() throws {
+        let sweep = try RunStatistics(try RunGroup.load(directories))
+        let base = try baseline.isEmpty ? nil : RunStatistics(try RunGroup.load(baseline))
+        var text = sweep.report(title: "sweep")
+        var comparison: SweepComparison?
+        if let base {
+            text += "\n" + base.report(title: "baseline")
+            comparison = SweepComparison(sweep, baseline: base)
+            text += "\n" + comparison!.report
+        }
+        var check: StatisticalReproducibility?
+        if let tolerance {
+            check = StatisticalReproducibility(tolerance: tolerance, sweep: sweep, comparison: comparison)
+            text += "\n" + check!.report
+        }
+        if let perStep {
+            try AtomicFile.write(RunStatistics.perStepCSV([sweep] + (base.map { [$0] } ?? [])), to: perStep)
+            text += "\nper-step table: \(perStep)\n"
+        }
+        print(text, terminator: "")
+        if check?.passed == false { throw ExitCode(1) }
+    }
+}

@@ -208,3 +208,31 @@ public final class Trainer {
         return manifest
     }
 }
+
+extension Trainer {
+    /// Starts a new run of `configuration` in `path` (new or empty) and trains it.
+    ///
+    /// - Parameter seed: what was seeded (from `seedEverything` in Repro, or
+    ///   `SeedRecord(seed:drawn:deterministicHashing:)`); its seed must be the configuration's.
+    /// - Throws: as ``RunDirectory/create(at:start:)`` and ``run()``.
+    public static func train(_ configuration: TrainingConfiguration, seed: SeedRecord, into path: String,
+                             runtime: RuntimeOptions = RuntimeOptions(),
+                             progress: any TrainingProgress = ConsoleProgress()) throws -> TrainingOutcome {
+        guard seed.seed == configuration.seed else {
+            throw TrainingError(message: "the seed record's seed \(seed.seed) is not the configuration's seed \(configuration.seed)")
+        }
+        try configuration.validate()
+        let start = RunDirectory.Start(configuration: configuration, seed: seed, startedAt: RunDirectory.now())
+        let directory = try RunDirectory.create(at: path, start: start)
+        return try Trainer(directory: directory, start: start, runtime: runtime, progress: progress, resuming: false).run()
+    }
+
+    /// Continues the unfinished run in `path` from its newest complete checkpoint.
+    ///
+    /// - Throws: as ``RunDirectory/openForResume(_:)`` and ``run()``.
+    public static func resume(_ path: String, runtime: RuntimeOptions = RuntimeOptions(),
+                              progress: any TrainingProgress = ConsoleProgress()) throws -> TrainingOutcome {
+        let (directory, start) = try RunDirectory.openForResume(path)
+        return try Trainer(directory: directory, start: start, runtime: runtime, progress: progress, resuming: true).run()
+    }
+}

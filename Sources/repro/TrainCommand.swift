@@ -54,27 +54,27 @@ struct TrainCommand: ParsableCommand {
     func run() throws {
         let runtime = RuntimeOptions(threads: threads, workers: workers, stopAfterStep: stopAfterStep)
         let progress = ConsoleProgress(quiet: quiet)
-        let trainer: Trainer
+        let outcome: TrainingOutcome
+        let path: String
         if let resume {
-            let (directory, start) = try RunDirectory.openForResume(resume)
-            trainer = try Trainer(directory: directory, start: start, runtime: runtime, progress: progress, resuming: true)
+            path = resume
+            outcome = try Trainer.resume(resume, runtime: runtime, progress: progress)
         } else {
             let record = seedEverything(seed)
-            let configuration = try recipe.configuration(seed: record.seed)
-            let start = RunDirectory.Start(configuration: configuration, seed: record, startedAt: RunDirectory.now())
-            let directory = try RunDirectory.create(at: out ?? "runs/seed-\(record.seed)", start: start)
-            trainer = try Trainer(directory: directory, start: start, runtime: runtime, progress: progress, resuming: false)
+            path = out ?? "runs/seed-\(record.seed)"
+            outcome = try Trainer.train(try recipe.configuration(seed: record.seed), seed: record, into: path,
+                                        runtime: runtime, progress: progress)
         }
-        switch try trainer.run() {
+        switch outcome {
         case .finished(let manifest):
             let metrics = manifest.finalMetrics
             print("""
-                finished \(trainer.directory.path): validation accuracy \(String(format: "%.2f", metrics.validationAccuracy * 100)) % \
+                finished \(path): validation accuracy \(String(format: "%.2f", metrics.validationAccuracy * 100)) % \
                 (loss \(metrics.validationLoss)) after \(metrics.steps) steps
                 digest \(manifest.digest)
                 """)
         case .stopped(let step):
-            print("stopped after step \(step) (--stop-after-step); continue with: repro train --resume \(trainer.directory.path)")
+            print("stopped after step \(step) (--stop-after-step); continue with: repro train --resume \(path)")
         }
     }
 }

@@ -25,12 +25,18 @@ import Testing
         let hit: @Sendable (_ run: String) -> Bool
         /// The step the resumption continues from.
         let resumesAt: Int
+        /// The data rows metrics.csv and eval.csv must hold at the kill, where known: rows are
+        /// written (flushed) just before each checkpoint, so a kill during a checkpoint's write
+        /// finds them on disk with no complete checkpoint of that step.
+        var rowsAtKill: (metrics: Int, eval: Int)? = nil
         var testDescription: String { name }
     }
 
     static let moments: [Moment] = [
         // The first checkpoint is the epoch's end (step 23) with --checkpoint-every 0: killed after
-        // step 6, the run starts over.
+        // step 6, the run starts over. (Rows are staged in memory and written just before each
+        // checkpoint, so metrics.csv has no rows yet; the kill during the first checkpoint's write
+        // below is the one that finds rows on disk and no checkpoint.)
         Moment(name: "before the first checkpoint", checkpointEvery: 0, pause: false,
                trigger: { _, stderr in stderr.contains("step 6/30") },
                hit: { run in checkpointNames(run).isEmpty },
@@ -44,13 +50,13 @@ import Testing
         Moment(name: "during the first checkpoint's write", checkpointEvery: 10, pause: true,
                trigger: { run, _ in hasTemporaryFile(of: 10, in: run) },
                hit: { run in hasTemporaryFile(of: 10, in: run) && checkpointNames(run).isEmpty },
-               resumesAt: 0),
+               resumesAt: 0, rowsAtKill: (metrics: 10, eval: 0)),
         // Killed while the epoch-end checkpoint (step 23) is being written: the epoch's evaluation
         // row is already in eval.csv, and the resumption (from step 20) must cut it and redo it.
         Moment(name: "during the epoch-end checkpoint's write", checkpointEvery: 10, pause: true,
                trigger: { run, _ in hasTemporaryFile(of: 23, in: run) },
                hit: { run in hasTemporaryFile(of: 23, in: run) && checkpointNames(run) == [10, 20].map(checkpointName) },
-               resumesAt: 20),
+               resumesAt: 20, rowsAtKill: (metrics: 23, eval: 1)),
     ]
 
     @Test(arguments: moments)
@@ -74,7 +80,13 @@ import Testing
                 let killed = try await child.wait(timeout: .seconds(60))
                 #expect(killed.signaled && killed.status == SIGKILL, "the process was not killed: \(killed.summary)")
                 #expect(!FileManager.default.fileExists(atPath: run + "/manifest.json"))
-                if moment.hit(run) { break }
+                if moment.hit(run) {
+                    if let rows = moment.rowsAtKill {
+                        #expect(dataRows(run + "/metrics.csv") == rows.metrics, "metrics.csv at the kill")
+                        #expect(dataRows(run + "/eval.csv") == rows.eval, "eval.csv at the kill")
+                    }
+                    break
+                }
                 FileHandle.standardError.write(Data("note: kill attempt \(attempts) missed '\(moment.name)' (checkpoints: \(checkpointNames(run))); trying again\n".utf8))
                 guard attempts < 3 else {
                     Issue.record("the kill missed '\(moment.name)' three times; last checkpoints: \(checkpointNames(run))")
@@ -92,6 +104,9 @@ import Testing
         }
     }
 }
+
+/// The number of lines after the header.
+private func dataRows(_ path: String) -> Int { max(0, text(path).split(separator: "\n").count - 1) }
 
 /// Whether the checkpoints of `run` hold the temporary file of step `step`'s checkpoint
 /// (`.step-00000010.safetensors.tmp-PID-N`).

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 /// G5 under `kill -9`: a `repro train` process killed at several moments — before its first
-/// checkpoint, between checkpoints, in the middle of writing a checkpoint — and resumed (with other
+/// checkpoint, between checkpoints, in the middle of writing a checkpoint or the manifest — and resumed (with other
 /// threads and workers, without the fault-injection pause) ends bitwise identical to the
 /// uninterrupted run, with no temporary file left behind.
 ///
@@ -57,6 +57,16 @@ import Testing
                trigger: { run, _ in hasTemporaryFile(of: 23, in: run) },
                hit: { run in hasTemporaryFile(of: 23, in: run) && checkpointNames(run) == [10, 20].map(checkpointName) },
                resumesAt: 20, rowsAtKill: (metrics: 23, eval: 1)),
+        // Killed while manifest.json, the last file, waits to be renamed: the model is written, but
+        // without a manifest the run is unfinished and resumes from the epoch-end checkpoint.
+        Moment(name: "during the manifest's write", checkpointEvery: 10, pause: true,
+               trigger: { run, _ in temporaryNames(run).contains { $0.hasPrefix(".manifest.json.tmp-") } },
+               hit: { run in
+                   temporaryNames(run).contains { $0.hasPrefix(".manifest.json.tmp-") }
+                       && FileManager.default.fileExists(atPath: run + "/model.safetensors")
+                       && checkpointNames(run) == [10, 20, 23].map(checkpointName)
+               },
+               resumesAt: 23, rowsAtKill: (metrics: 30, eval: 2)),
     ]
 
     @Test(arguments: moments)

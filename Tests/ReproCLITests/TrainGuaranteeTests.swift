@@ -189,13 +189,37 @@ import Testing
 
     /// The command line trains what the library's golden run trains (GoldenRunTests in
     /// ReproRunsTests): seed 42, 12 steps, one hidden layer of 32. The digest is Repro's own output
-    /// frozen as a regression guard, the same literal as `GoldenRunTests.digest`.
+    /// frozen as a regression guard, the same literal as `GoldenRunTests.digest`. Without --out the
+    /// run goes to runs/seed-42 under the working directory.
     @Test func commandLineGivesTheGoldenDigest() async throws {
         try await withScratch("golden") { scratch in
-            let result = try await Repro.run(["train", "--seed", "42", "--max-steps", "12", "--hidden", "32",
-                                              "--out", scratch.file("run"), "--quiet"], logs: scratch.file("logs"))
+            let work = scratch.file("work")
+            try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: false)
+            let result = try await Repro.run(["train", "--seed", "42", "--max-steps", "12", "--hidden", "32", "--quiet"],
+                                             directory: work, logs: scratch.file("logs"))
             #expect(result.status == 0, "\(result.summary)")
             #expect(result.digest == "2de8bb88895d0725155a041a1a52fd3be81dd2b724d7b7fccc80da31c5807ccc")
+            #expect(result.stdout.hasPrefix("finished runs/seed-42:"), "\(result.stdout)")
+            #expect(try manifest(in: work + "/runs/seed-42")["digest"] as? String == result.digest)
+        }
+    }
+
+    /// A run without --seed draws one, prints it and records it as drawn; repeating the run with
+    /// that seed gives the same bits. (The seed is drawn by repro, not by the test; a failure's
+    /// message holds repro's stderr, which names it.)
+    @Test func unseededRunIsRepeatableWithThePrintedSeed() async throws {
+        try await withScratch("unseeded") { scratch in
+            let flags = ["--max-steps", "5", "--hidden", "32", "--quiet"]
+            let first = try await Repro.run(["train"] + flags + ["--out", scratch.file("drawn")], logs: scratch.file("logs"))
+            #expect(first.status == 0, "\(first.summary)")
+            let seed = try #require(first.stderr.firstMatch(of: /drew seed (\d+)/).map { String($0.1) }, "\(first.stderr)")
+            let record = try manifest(in: scratch.file("drawn"))["seed"] as? [String: Any]
+            #expect(record?["drawn"] as? Bool == true)
+            #expect((record?["seed"] as? NSNumber)?.stringValue == seed)
+            let second = try await Repro.run(["train", "--seed", seed] + flags + ["--out", scratch.file("given")],
+                                             logs: scratch.file("logs"))
+            #expect(second.status == 0, "\(second.summary)")
+            #expect(first.digest != nil && second.digest == first.digest)
         }
     }
 }

@@ -2,15 +2,15 @@ import Foundation
 import Testing
 
 /// G5 under `kill -9`: a `repro train` process killed at several moments — before its first
-/// checkpoint, between checkpoints, in the middle of writing a checkpoint or the manifest — and resumed (with other
-/// threads and workers, without the fault-injection pause) ends bitwise identical to the
-/// uninterrupted run, with no temporary file left behind.
+/// checkpoint, between checkpoints, in the middle of writing a checkpoint or the manifest — and
+/// resumed (with other threads and workers, without the fault-injection pause) ends bitwise
+/// identical to the uninterrupted run, with no temporary file left behind.
 ///
 /// The moments come from what the process shows: its progress lines on standard error
 /// (`step N/30 …`, every third step when standard error is not a terminal), its complete
 /// checkpoints, and — with `REPRO_FAULT_PAUSE_BEFORE_RENAME_MS=1500`, which holds every atomic
 /// write for 1.5 s between its complete temporary file and the rename — the temporary file of the
-/// checkpoint being written. After the kill the test checks that the moment really was the one
+/// checkpoint or manifest being written. After the kill the test checks that the moment really was the one
 /// meant (a slow test thread can see a line late); when it was not, it tries again, up to three
 /// times, in a fresh directory.
 @Suite struct TrainCrashTests {

@@ -63,9 +63,15 @@ public struct RunDirectory: Sendable {
                 throw RunFileError(source: path, "already holds an unfinished run",
                                    hint: "continue it with --resume \(path), or choose another --out directory")
             }
-            let contents = (try? manager.contentsOfDirectory(atPath: path)) ?? []
-            guard contents.isEmpty else {
-                throw RunFileError(source: path, "is not empty (\(contents.sorted().prefix(3).joined(separator: ", "))…)",
+            // What `create` writes before run.json (a process killed in between leaves just these).
+            let interrupted = Set(["checkpoints", "metrics.csv", "eval.csv"])
+            let contents = ((try? manager.contentsOfDirectory(atPath: path)) ?? []).filter {
+                !(interrupted.contains($0) || $0.hasPrefix(".") && $0.contains(".tmp-"))
+            }
+            let checkpoints = (try? manager.contentsOfDirectory(atPath: directory.checkpointsDirectory)) ?? []
+            guard contents.isEmpty, checkpoints.isEmpty else {
+                let listing = ((try? manager.contentsOfDirectory(atPath: path)) ?? []).sorted().prefix(3)
+                throw RunFileError(source: path, "is not empty (\(listing.joined(separator: ", "))…)",
                                    hint: "choose a new or empty --out directory")
             }
         }

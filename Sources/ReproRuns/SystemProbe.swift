@@ -69,12 +69,18 @@ enum SystemProbe {
     /// runs longer than `timeout` seconds (it is then terminated). Git runs with
     /// `GIT_OPTIONAL_LOCKS=0` and `LC_ALL=C`, no standard input, and its standard error discarded.
     static func git(_ arguments: [String], in directory: String, timeout: Double) -> String? {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["git", "-C", directory] + arguments
         var environment = ProcessInfo.processInfo.environment
         environment["GIT_OPTIONAL_LOCKS"] = "0"
         environment["LC_ALL"] = "C"
+        return output(of: ["git", "-C", directory] + arguments, environment: environment, timeout: timeout)
+    }
+
+    /// The standard output of `command` (run through `/usr/bin/env`), or nil when it cannot start,
+    /// fails, or runs longer than `timeout` seconds (it is then terminated).
+    static func output(of command: [String], environment: [String: String], timeout: Double) -> String? {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = command
         process.environment = environment
         let pipe = Pipe()
         process.standardOutput = pipe

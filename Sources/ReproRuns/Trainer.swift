@@ -102,6 +102,9 @@ public final class Trainer {
                                     + "start a new run")
             }
         }
+        if let stop = runtime.stopAfterStep, stop <= step {
+            throw TrainingError(message: "--stop-after-step \(stop) is not after step \(step), where this run resumes")
+        }
         if resuming { try AtomicFile.appendLine(String(step), to: directory.resumesFile) }
 
         let total = recipe.totalSteps

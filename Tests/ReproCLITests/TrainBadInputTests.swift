@@ -136,7 +136,7 @@ import Testing
 
     /// The same, with the other run's checkpoint under another step's name: the message must name
     /// the file, which the step in the checkpoint's header does not find.
-    @Test(.disabled("bug: the error for a checkpoint of another configuration names the checkpoints directory and the step in the checkpoint's header ('checkpoint step 20'), not the file (step-00000024.safetensors), so a misnamed or copied checkpoint cannot be found from the message (Trainer.train)"))
+    @Test
     func checkpointOfAnotherRunIsNamedByItsFile() async throws {
         var snapshot = try await ShortRun.stopped.value
         let other = try await ShortRun.otherSeedStopped.value
@@ -281,7 +281,7 @@ import Testing
 
     /// A run.json that is valid JSON of the right version with an invalid configuration (batch
     /// size 0) must be reported as a fault of run.json.
-    @Test(.disabled("bug: an invalid configuration in run.json is reported as 'configuration: --batch-size must be at least 1, got 0', naming neither run.json nor the run, and pointing to a flag that cannot be given with --resume (RunDirectory.openForResume does not validate the configuration it reads)"))
+    @Test
     func invalidConfigurationInRunJSONNamesTheFile() async throws {
         var snapshot = try await ShortRun.stopped.value
         let data = try #require(snapshot.files["run.json"])
@@ -335,8 +335,7 @@ import Testing
     /// A log cut short (whole rows lost, none torn) before the step of the checkpoint resume uses
     /// cannot give the uninterrupted run: resume must say so rather than finish a run with rows
     /// missing.
-    @Test(.disabled("bug: resume keeps a metrics.csv or eval.csv that lacks rows up to the checkpoint's step; it finishes with exit 0, rows missing, and another digest (Trainer.train does not check that the truncated log ends at the checkpoint's step)"),
-          arguments: [("metrics.csv", 12), ("eval.csv", 1)])
+    @Test(arguments: [("metrics.csv", 12), ("eval.csv", 1)])
     func logShorterThanTheCheckpointIsAnError(_ name: String, _ keptLines: Int) async throws {
         var snapshot = try await ShortRun.stopped.value
         let lines = String(decoding: try #require(snapshot.files[name]), as: UTF8.self).split(separator: "\n")

@@ -114,3 +114,17 @@ import ReproTensor
         }
     }
 }
+
+extension RunDirectoryTests {
+    /// A process killed inside `create`, before run.json, leaves the empty logs and checkpoints
+    /// directory: starting the run again there works.
+    @Test func createReusesTheLeftoversOfAnInterruptedCreate() throws {
+        try withTemporaryDirectory { directory in
+            let run = directory.file("run")
+            _ = try RunDirectory.create(at: run, start: start())
+            try FileManager.default.removeItem(atPath: run + "/run.json")
+            _ = try RunDirectory.create(at: run, start: start())
+            #expect(FileManager.default.fileExists(atPath: run + "/run.json"))
+        }
+    }
+}

@@ -77,7 +77,8 @@ func git(_ arguments: [String], in directory: String) throws {
 
     @Test func gitFailuresGiveNil() {
         #expect(SystemProbe.git(["no-such-command"], in: "/", timeout: 10) == nil)
-        #expect(SystemProbe.git(["--version"], in: "/", timeout: 0) == nil)
+        #expect(SystemProbe.output(of: ["sleep", "5"], environment: ProcessInfo.processInfo.environment, timeout: 0.2) == nil, "a timeout gives nil")
+        #expect(SystemProbe.output(of: ["echo", "ok"], environment: ProcessInfo.processInfo.environment, timeout: 10) == "ok\n")
     }
 
     @Test func differencesListChangedFields() {

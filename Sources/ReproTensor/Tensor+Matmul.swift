@@ -14,26 +14,7 @@ extension Tensor {
         guard rank == 2, other.rank == 2, shape[1] == other.shape[0] else {
             throw TensorError.shapes("matmul", shape, other.shape, "expected [m, k] and [k, n]")
         }
-        let a = self
-        let b = other
-        let (m, k, n) = (shape[0], shape[1], other.shape[1])
-        let settings = Determinism.settings
-        var c = [Float](repeating: 0, count: m * n)
-        try ReproTensor.matmul(a.scalars, b.scalars, &c, m: m, n: n, k: k)
-        return Tensor.result([m, n], c, op: "matmul", inputs: [a, b]) { g in
-            var da: [Float]? = a.requiresGrad ? Array(repeating: 0, count: m * k) : nil
-            var db: [Float]? = b.requiresGrad ? Array(repeating: 0, count: k * n) : nil
-            da.withUnsafeMutableOptionalPointer { pa in
-                db.withUnsafeMutableOptionalPointer { pb in
-                    // The forward passed the determinism check under these settings, so this cannot throw.
-                    try! Determinism.withSettings(settings) {
-                        try matmulBackward(g, a.scalars, b.scalars, da: pa, db: pb, m: m, n: n, k: k,
-                                           accumulate: false)
-                    }
-                }
-            }
-            return [da, db]
-        }
+        return try product(other, n: other.shape[1], transposeOther: false)
     }
 }
 
@@ -52,21 +33,31 @@ extension Tensor {
         guard rank == 2, other.rank == 2, shape[1] == other.shape[1] else {
             throw TensorError.shapes("matmul", shape, other.shape, "expected [m, k] and [n, k] (the second transposed)")
         }
+        return try product(other, n: other.shape[0], transposeOther: true)
+    }
+
+    /// `self · op(other)` with op the identity (`other` is `[k, n]`) or the transpose (`[n, k]`),
+    /// and its gradients: dSelf = dC·op(other)ᵀ, and dOther = selfᵀ·dC or dCᵀ·self.
+    private func product(_ other: Tensor, n: Int, transposeOther: Bool) throws -> Tensor {
         let a = self
         let b = other
-        let (m, k, n) = (shape[0], shape[1], other.shape[0])
+        let (m, k) = (shape[0], shape[1])
         let settings = Determinism.settings
         var c = [Float](repeating: 0, count: m * n)
-        try ReproTensor.matmul(a.scalars, b.scalars, &c, m: m, n: n, k: k, transposeB: true)
+        try ReproTensor.matmul(a.scalars, b.scalars, &c, m: m, n: n, k: k, transposeB: transposeOther)
         return Tensor.result([m, n], c, op: "matmul", inputs: [a, b]) { g in
             var da: [Float]? = a.requiresGrad ? Array(repeating: 0, count: m * k) : nil
-            var db: [Float]? = b.requiresGrad ? Array(repeating: 0, count: n * k) : nil
+            var db: [Float]? = b.requiresGrad ? Array(repeating: 0, count: k * n) : nil
             da.withUnsafeMutableOptionalPointer { pa in
                 db.withUnsafeMutableOptionalPointer { pb in
                     // The forward passed the determinism check under these settings, so this cannot throw.
                     try! Determinism.withSettings(settings) {
-                        if let pa { try ReproTensor.matmul(g, b.scalars, pa, m: m, n: k, k: n) }
-                        if let pb { try ReproTensor.matmul(g, a.scalars, pb, m: n, n: k, k: m, transposeA: true) }
+                        if transposeOther {
+                            if let pa { try ReproTensor.matmul(g, b.scalars, pa, m: m, n: k, k: n) }
+                            if let pb { try ReproTensor.matmul(g, a.scalars, pb, m: n, n: k, k: m, transposeA: true) }
+                        } else {
+                            try matmulBackward(g, a.scalars, b.scalars, da: pa, db: pb, m: m, n: n, k: k, accumulate: false)
+                        }
                     }
                 }
             }

@@ -82,4 +82,11 @@ public enum DeterminismDoctor {
         }
         return found
     }
+
+    /// The text `repro doctor` prints for `hazards`: each hazard's name, detail and fix, then a count.
+    public static func report(_ hazards: [DeterminismHazard]) -> String {
+        guard !hazards.isEmpty else { return "no determinism hazards found\n" }
+        return hazards.map { "hazard: \($0.name)\n  \($0.detail)\n  fix: \($0.fix)\n" }.joined()
+            + "\(hazards.count) hazard\(hazards.count == 1 ? "" : "s") found\n"
+    }
 }

@@ -11,7 +11,12 @@ struct EnvCommand: ParsableCommand {
     @Flag(help: "Print JSON (sorted keys), as in a run manifest.")
     var json = false
 
+    @Flag(name: .customLong("deterministic-hashing"),
+          help: "Re-execute with SWIFT_DETERMINISTIC_HASHING=1 first (HashSeeding.reexecuteWithDeterministicHashing()).")
+    var deterministicHashing = false
+
     func run() throws {
+        if deterministicHashing { try HashSeeding.reexecuteWithDeterministicHashing() }
         let fingerprint = EnvironmentFingerprint.current(gitDirectory: FileManager.default.currentDirectoryPath,
                                                          threadCount: Parallel.threadCount)
         if json {
@@ -56,14 +61,7 @@ struct DoctorCommand: ParsableCommand {
             environment: .current(gitDirectory: FileManager.default.currentDirectoryPath),
             deterministicHashing: HashSeeding.isDeterministic, debugBuild: debug,
             nativeBuild: nativeBuild, configuration: configuration)
-        if hazards.isEmpty {
-            print("no determinism hazards found")
-        } else {
-            for hazard in hazards {
-                print("hazard: \(hazard.name)\n  \(hazard.detail)\n  fix: \(hazard.fix)")
-            }
-            print("\(hazards.count) hazard\(hazards.count == 1 ? "" : "s") found")
-        }
+        print(DeterminismDoctor.report(hazards), terminator: "")
         if strict && !hazards.isEmpty { throw ExitCode(1) }
     }
 }

@@ -41,3 +41,22 @@ import Testing
                                           debugBuild: false, nativeBuild: false).isEmpty)
     }
 }
+
+extension DoctorTests {
+    /// The printed text, pinned.
+    @Test func reportTextSnapshot() {
+        let hazards = DeterminismDoctor.hazards(environment: environment(dirty: true), deterministicHashing: true,
+                                                debugBuild: true, nativeBuild: false)
+        #expect(DeterminismDoctor.report(hazards) == """
+            hazard: debug build
+              the bits match a release build (G6, tested), but training runs about 50 times slower, which tempts people to change settings between debugging and real runs
+              fix: swift build -c release (or swift run -c release repro …)
+            hazard: dirty git tree
+              the training code has uncommitted changes, so the recorded commit 0123456789ab does not identify it
+              fix: commit (or stash) before training, so the manifest's commit is the code that ran
+            2 hazards found
+
+            """)
+        #expect(DeterminismDoctor.report([]) == "no determinism hazards found\n")
+    }
+}

@@ -1,0 +1,216 @@
+// Training speed (issue 5): steps per second of
+//   digits: the built-in recipe's step exactly as Trainer does it — loader.next() (noise σ 0.5,
+//           standardisation, batch 64), setLearningRate from the cosine schedule, zeroGrad,
+//           forward with ForwardContext(training: true, step:, dropoutKey: recipe.dropoutKey),
+//           crossEntropy, reading the loss, backward, optimizer.step(); no evaluation, no
+//           checkpoints, no metrics logging;
+//   mlp:    784 → 1024 → ReLU → 1024 → ReLU → 10 at batch 256 on fixed synthetic data (seeded
+//           Generator), SGD lr 0.01 momentum 0.9, the same per-step calls;
+// each under DeterminismSettings.strict or .fast and with 1 or 2 threads (Parallel.withThreadCount);
+// and the checkpoint write time of the digits model (Checkpoint(...).write(to:), temp dir, median).
+//
+//   swift run -c release --package-path Benchmarks train-bench [rounds] [seconds]
+//       every case, best of `rounds` (default 3) timings of about `seconds` (default 1) each;
+//       one JSON line per case
+//   train-bench --worker
+//       answers one request per line of standard input (for Benchmarks/train_vs_pytorch.py):
+//       `digits|mlp THREADS strict|fast SECONDS` or `checkpoint COUNT`; one JSON line each
+//   train-bench --profile-digits SECONDS
+//       digits steps only (strict, 1 thread) for `perf record -g`
+import Foundation
+import ReproData
+import ReproNN
+import ReproRandom
+import ReproRuns
+import ReproTensor
+
+func seconds(_ duration: Duration) -> Double {
+    Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
+}
+
+struct BenchError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
+func emit(_ fields: [(String, Any)]) {
+    let body = fields.map { key, value -> String in
+        let text = value is String ? "\"\(value)\"" : "\(value)"
+        return "\"\(key)\": \(text)"
+    }.joined(separator: ", ")
+    print("{\(body)}")
+    fflush(nil)  // every stream: the driver reads line by line through a pipe
+}
+
+/// The digits recipe of `repro train --seed 42` with its training loader, stepped as Trainer does.
+final class DigitsCase {
+    let recipe: Recipe
+    let loader: DataLoader<Subset<TensorDataset>, LabeledBatch>
+    var step = 0
+
+    init() throws {
+        recipe = try Recipe(TrainingConfiguration(seed: 42))
+        loader = try recipe.trainLoader(workers: 0)
+    }
+
+    func trainStep() throws {
+        // An epoch's end: Trainer evaluates and checkpoints here (excluded), then asks again.
+        guard let batch = try loader.next() else { return try trainStep() }
+        // Past the run's last step the schedule starts over (same cost per step).
+        try recipe.optimizer.setLearningRate(recipe.schedule.learningRate(atStep: step % recipe.totalSteps))
+        recipe.model.zeroGrad()
+        let logits = try recipe.model.forward(batch.inputs, context: ForwardContext(training: true, step: step,
+                                                                                    dropoutKey: recipe.dropoutKey))
+        let loss = try logits.crossEntropy(labels: batch.labels)
+        guard loss.scalars[0].isFinite else { throw BenchError("digits diverged at step \(step)") }
+        try loss.backward()
+        try recipe.optimizer.step()
+        step += 1
+    }
+
+    /// A checkpoint as Trainer writes it at this step.
+    func checkpoint() throws -> Checkpoint {
+        // Checkpoint.Header has no public memberwise initializer: build it from its Codable parts.
+        let encoder = JSONEncoder()
+        func json(_ value: some Encodable) throws -> String { String(decoding: try encoder.encode(value), as: UTF8.self) }
+        let seed = SeedRecord(seed: recipe.configuration.seed, drawn: false, deterministicHashing: false)
+        let text = #"{"format": "\#(Checkpoint.format)", "version": \#(Checkpoint.version), "step": \#(step), "#
+            + #""loader": \#(try json(loader.state)), "optimizer": \#(try json(recipe.optimizer.state())), "#
+            + #""configuration": \#(try json(recipe.configuration)), "seed": \#(try json(seed))}"#
+        let header = try JSONDecoder().decode(Checkpoint.Header.self, from: Data(text.utf8))
+        return Checkpoint(header: header, model: recipe.model.parameterTensors(),
+                          optimizer: recipe.optimizer.stateTensors())
+    }
+}
+
+/// 784 → 1024 → 1024 → 10 (ReLU, no dropout), batch 256, fixed synthetic inputs and labels.
+final class LargeMLPCase {
+    let model: Sequential
+    let optimizer: SGD
+    let inputs: Tensor
+    let labels: [Int]
+    let key = ThreefryKey(seed: 7, enableX64: true)
+    var step = 0
+
+    init() throws {
+        var generator = Generator(PCG64(seed: 42))
+        model = Sequential([try Linear(784, 1024, using: &generator), ReLU(),
+                            try Linear(1024, 1024, using: &generator), ReLU(),
+                            try Linear(1024, 10, using: &generator)])
+        optimizer = try SGD(model.namedParameters, learningRate: 0.01, momentum: 0.9)
+        inputs = try Tensor.normal([256, 784], using: &generator)
+        labels = try (0..<256).map { _ in Int(try generator.integers(0, 10)) }
+    }
+
+    func trainStep() throws {
+        try optimizer.setLearningRate(0.01)
+        model.zeroGrad()
+        let logits = try model.forward(inputs, context: ForwardContext(training: true, step: step, dropoutKey: key))
+        let loss = try logits.crossEntropy(labels: labels)
+        guard loss.scalars[0].isFinite else { throw BenchError("mlp diverged at step \(step)") }
+        try loss.backward()
+        try optimizer.step()
+        step += 1
+    }
+}
+
+let digits = try DigitsCase()
+let mlp = try LargeMLPCase()
+
+/// Steps per second over about `budget` seconds, after a warm-up (autotuning included under .fast).
+@MainActor
+func stepsPerSecond(_ name: String, threads: Int, settings: String, budget: Double) throws -> (Double, Int) {
+    let step: () throws -> Void = name == "digits" ? digits.trainStep : mlp.trainStep
+    return try Parallel.withThreadCount(threads) {
+        try Determinism.withSettings(settings == "fast" ? .fast : .strict) {
+            let warmUp = ContinuousClock.now
+            while seconds(ContinuousClock.now - warmUp) < budget / 5 { try step() }
+            var steps = 0
+            let start = ContinuousClock.now
+            var elapsed = 0.0
+            while elapsed < budget || steps < 3 {
+                try step()
+                steps += 1
+                elapsed = seconds(ContinuousClock.now - start)
+            }
+            return (Double(steps) / elapsed, steps)
+        }
+    }
+}
+
+@MainActor
+func report(_ name: String, threads: Int, settings: String, budget: Double) throws {
+    let (rate, steps) = try stepsPerSecond(name, threads: threads, settings: settings, budget: budget)
+    emit([("case", name), ("framework", "repro"), ("threads", threads), ("settings", settings),
+          ("steps", steps), ("steps_per_second", rate), ("ms_per_step", 1e3 / rate)])
+}
+
+/// Median and minimum of `count` checkpoint writes (and of building the file in memory) in ms.
+@MainActor
+func checkpointTimes(count: Int) throws -> (write: [Double], build: [Double], bytes: Int) {
+    let directory = FileManager.default.temporaryDirectory.path + "/train-bench-\(getpid())-\(UInt64.random(in: 0...UInt64.max))"
+    try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(atPath: directory) }
+    let checkpoint = try digits.checkpoint()
+    var write: [Double] = []
+    var build: [Double] = []
+    for i in 0..<count {
+        let path = directory + "/" + Checkpoint.fileName(step: i)
+        var start = ContinuousClock.now
+        try checkpoint.write(to: path)
+        write.append(seconds(ContinuousClock.now - start) * 1e3)
+        start = ContinuousClock.now
+        _ = try checkpoint.file()
+        build.append(seconds(ContinuousClock.now - start) * 1e3)
+    }
+    let bytes = (try FileManager.default.attributesOfItem(atPath: directory + "/" + Checkpoint.fileName(step: 0))[.size]
+                 as? Int) ?? 0
+    return (write, build, bytes)
+}
+
+func median(_ values: [Double]) -> Double {
+    let sorted = values.sorted()
+    return sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
+}
+
+@MainActor
+func reportCheckpoint(count: Int) throws {
+    // Momentum buffers exist after the first step, as in every checkpoint Trainer writes.
+    if digits.step == 0 { try digits.trainStep() }
+    let (write, build, bytes) = try checkpointTimes(count: count)
+    emit([("case", "checkpoint"), ("framework", "repro"), ("writes", count), ("bytes", bytes),
+          ("median_ms", median(write)), ("min_ms", write.min()!), ("max_ms", write.max()!),
+          ("build_median_ms", median(build))])
+}
+
+let arguments = Array(CommandLine.arguments.dropFirst())
+if arguments.first == "--worker" {
+    while let line = readLine() {
+        let words = line.split(separator: " ").map(String.init)
+        if words.isEmpty { break }
+        if words[0] == "checkpoint" {
+            try reportCheckpoint(count: Int(words[1])!)
+        } else {
+            try report(words[0], threads: Int(words[1])!, settings: words[2], budget: Double(words[3])!)
+        }
+    }
+} else if arguments.first == "--profile-digits" {
+    let budget = arguments.count > 1 ? Double(arguments[1])! : 10
+    _ = try stepsPerSecond("digits", threads: 1, settings: "strict", budget: budget)
+} else {
+    let rounds = arguments.count > 0 ? Int(arguments[0])! : 3
+    let budget = arguments.count > 1 ? Double(arguments[1])! : 1
+    for name in ["digits", "mlp"] {
+        for threads in [1, 2] {
+            for settings in ["strict", "fast"] {
+                var best = 0.0
+                for _ in 0..<rounds {
+                    best = max(best, try stepsPerSecond(name, threads: threads, settings: settings, budget: budget).0)
+                }
+                emit([("case", name), ("framework", "repro"), ("threads", threads), ("settings", settings),
+                      ("rounds", rounds), ("steps_per_second", best), ("ms_per_step", 1e3 / best)])
+            }
+        }
+    }
+    try reportCheckpoint(count: 50)
+}

@@ -21,7 +21,8 @@ Builds Benchmarks/ (train-bench) in release mode for the host CPU and the root p
 3. end to end: wall time of `.build/release/repro train --seed 42 --out TMP --quiet` (the default
    run: 10 epochs, evaluation each epoch, checkpoints every 100 steps and at each epoch's end,
    final model and manifest), N runs per round, default threads and --threads 1.
-4. a `perf record -g` profile of train-bench's digits steps (strict, 1 thread): the top 15 symbols.
+4. a `perf record -g` profile of train-bench's digits steps and of its MLP steps (strict, 1 thread):
+   the top 15 symbols by self time.
 
 Writes Benchmarks/results/train.md. ratio = Repro steps/s / PyTorch steps/s (above 1: Repro is faster).
 """
@@ -140,14 +141,14 @@ def demangle(names):
         return names
 
 
-def profile(binary, seconds=8, top=15):
-    """Top `top` self-time symbols of train-bench's digits steps under perf record -g."""
+def profile(binary, model, seconds=8, top=15):
+    """Top `top` self-time symbols of train-bench's steps of `model` under perf record -g."""
     if not shutil.which("perf"):
         return None, "perf not found"
     scratch = tempfile.mkdtemp(prefix="train-bench-perf-")
     data = os.path.join(scratch, "perf.data")
     try:
-        record = ["perf", "record", "-g", "-F", "2000", "-o", data, "--", str(binary), "--profile-digits",
+        record = ["perf", "record", "-g", "-F", "2000", "-o", data, "--", str(binary), "--profile", model,
                   str(seconds)]
         subprocess.run(record, check=True, capture_output=True)
         report = subprocess.run(["perf", "report", "-i", data, "--no-children", "--sort", "dso,symbol", "--stdio",
@@ -163,7 +164,7 @@ def profile(binary, seconds=8, top=15):
         rows = rows[:top]
         names = demangle([r[2] for r in rows])
         shown = ["perf", "record", "-g", "-F", "2000", "--", "Benchmarks/.build/release/train-bench",
-                 "--profile-digits", str(seconds)]
+                 "--profile", model, str(seconds)]
         return [(share, dso, name) for (share, dso, _), name in zip(rows, names)], " ".join(shown)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
@@ -239,7 +240,7 @@ def main():
         if worker.wait() != 0:
             raise SystemExit(f"worker {worker.args} failed")
     load_after = uptime()
-    top = None if args.no_profile else profile(train_bench)
+    top = {} if args.no_profile else {model: profile(train_bench, model) for model in MODELS}
 
     command = "python Benchmarks/train_vs_pytorch.py " + " ".join(sys.argv[1:])
     text = report(args, thread_counts, rates, checkpoints, runs, outputs, top, load_before, load_after,
@@ -346,12 +347,14 @@ def report(args, thread_counts, rates, checkpoints, runs, outputs, top, load_bef
              f"- deterministic within 3 % of nondeterministic: worst overhead {worst_overhead:+.1f} % "
              f"({'met' if worst_overhead <= 3 else 'not met'})"]
 
-    if top:
-        symbols, record = top
-        rows += ["", "## Profile of the digits step", "",
-                 f"`{record}` (digits steps only, "
-                 "strict, 1 thread; the process's start and Recipe construction are included but take well under 1 %), then `perf report --no-children "
-                 "--sort dso,symbol`: self time, top 15, names demangled.", "",
+    for model, (symbols, record) in top.items():
+        if symbols is None:
+            rows += ["", f"## Profile of the {model} step", "", f"Not profiled: {record}."]
+            continue
+        rows += ["", f"## Profile of the {model} step", "",
+                 f"`{record}` ({model} steps only, strict, 1 thread; the process's start and the model's "
+                 "construction are included but take well under 1 %), then `perf report --no-children "
+                 "--sort dso,symbol`: self time, top 15, names demangled (`swift demangle --simplified`).", "",
                  "| share | object | symbol |", "|---|---|---|"]
         for share, dso, name in symbols:
             rows.append(f"| {share:.2f} % | {dso} | `{name.replace('|', '¦')}` |")

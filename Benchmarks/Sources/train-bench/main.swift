@@ -15,8 +15,8 @@
 //   train-bench --worker
 //       answers one request per line of standard input (for Benchmarks/train_vs_pytorch.py):
 //       `digits|mlp THREADS strict|fast SECONDS` or `checkpoint COUNT`; one JSON line each
-//   train-bench --profile-digits SECONDS
-//       digits steps only (strict, 1 thread) for `perf record -g`
+//   train-bench --profile digits|mlp SECONDS
+//       one model's steps only (strict, 1 thread) for `perf record -g`
 import Foundation
 import ReproData
 import ReproNN
@@ -198,9 +198,9 @@ if arguments.first == "--worker" {
             try report(words[0], threads: Int(words[1])!, settings: words[2], budget: Double(words[3])!)
         }
     }
-} else if arguments.first == "--profile-digits" {
-    let budget = arguments.count > 1 ? Double(arguments[1])! : 10
-    _ = try stepsPerSecond("digits", threads: 1, settings: "strict", budget: budget)
+} else if arguments.first == "--profile" {
+    let budget = arguments.count > 2 ? Double(arguments[2])! : 10
+    _ = try stepsPerSecond(arguments[1], threads: 1, settings: "strict", budget: budget)
 } else {
     let rounds = arguments.count > 0 ? Int(arguments[0])! : 3
     let budget = arguments.count > 1 ? Double(arguments[1])! : 1

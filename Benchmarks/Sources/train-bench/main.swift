@@ -14,7 +14,9 @@
 //       one JSON line per case
 //   train-bench --worker
 //       answers one request per line of standard input (for Benchmarks/train_vs_pytorch.py):
-//       `digits|mlp THREADS strict|fast SECONDS` or `checkpoint COUNT`; one JSON line each
+//       `digits|mlp THREADS strict|fast SECONDS`, `checkpoint COUNT`, or
+//       `paired digits|mlp THREADS SECONDS BLOCKS` (strict vs fast in alternating short blocks);
+//       one JSON line each
 //   train-bench --profile digits|mlp SECONDS
 //       one model's steps only (strict, 1 thread) for `perf record -g`
 import Foundation
@@ -35,7 +37,8 @@ struct BenchError: Error, CustomStringConvertible {
 
 func emit(_ fields: [(String, Any)]) {
     let body = fields.map { key, value -> String in
-        let text = value is String ? "\"\(value)\"" : "\(value)"
+        let text = if let list = value as? [Double] { "[" + list.map { String($0) }.joined(separator: ", ") + "]" }
+            else if value is String { "\"\(value)\"" } else { "\(value)" }
         return "\"\(key)\": \(text)"
     }.joined(separator: ", ")
     print("{\(body)}")
@@ -121,24 +124,61 @@ enum Cases {
     static let mlp = try! LargeMLPCase()
 }
 
+/// Runs `step` for about `budget` seconds (and at least `minimum` times): (steps, seconds).
+func timed(_ step: () throws -> Void, budget: Double, minimum: Int) rethrows -> (Int, Double) {
+    var steps = 0
+    let start = ContinuousClock.now
+    var elapsed = 0.0
+    while elapsed < budget || steps < minimum {
+        try step()
+        steps += 1
+        elapsed = seconds(ContinuousClock.now - start)
+    }
+    return (steps, elapsed)
+}
+
+@MainActor
+func stepFunction(_ name: String) -> () throws -> Void {
+    name == "digits" ? Cases.digits.trainStep : Cases.mlp.trainStep
+}
+
+func settings(_ name: String) -> DeterminismSettings { name == "fast" ? .fast : .strict }
+
 /// Steps per second over about `budget` seconds, after a warm-up (autotuning included under .fast).
 @MainActor
-func stepsPerSecond(_ name: String, threads: Int, settings: String, budget: Double) throws -> (Double, Int) {
-    let step: () throws -> Void = name == "digits" ? Cases.digits.trainStep : Cases.mlp.trainStep
+func stepsPerSecond(_ name: String, threads: Int, settings name2: String, budget: Double) throws -> (Double, Int) {
+    let step = stepFunction(name)
     return try Parallel.withThreadCount(threads) {
-        try Determinism.withSettings(settings == "fast" ? .fast : .strict) {
-            let warmUp = ContinuousClock.now
-            while seconds(ContinuousClock.now - warmUp) < budget / 5 { try step() }
-            var steps = 0
-            let start = ContinuousClock.now
-            var elapsed = 0.0
-            while elapsed < budget || steps < 3 {
-                try step()
-                steps += 1
-                elapsed = seconds(ContinuousClock.now - start)
-            }
+        try Determinism.withSettings(settings(name2)) {
+            _ = try timed(step, budget: budget / 5, minimum: 1)
+            let (steps, elapsed) = try timed(step, budget: budget, minimum: 3)
             return (Double(steps) / elapsed, steps)
         }
+    }
+}
+
+/// The cost of determinism measured in pairs: `blocks` short blocks of strict steps and of fast
+/// steps, back to back (order alternating), so that both sides of a pair see the same machine
+/// load. Returns strict ms/step ÷ fast ms/step − 1 for each pair, in percent.
+@MainActor
+func pairedOverheads(_ name: String, threads: Int, budget: Double, blocks: Int) throws -> [Double] {
+    let step = stepFunction(name)
+    return try Parallel.withThreadCount(threads) {
+        for setting in ["strict", "fast"] {  // warm-up, and autotuning under .fast
+            _ = try Determinism.withSettings(settings(setting)) { try timed(step, budget: budget / 10, minimum: 2) }
+        }
+        var overheads: [Double] = []
+        for block in 0..<blocks {
+            var perStep: [String: Double] = [:]
+            for setting in block % 2 == 0 ? ["strict", "fast"] : ["fast", "strict"] {
+                let (steps, elapsed) = try Determinism.withSettings(settings(setting)) {
+                    try timed(step, budget: budget / Double(2 * blocks), minimum: 1)
+                }
+                perStep[setting] = elapsed / Double(steps)
+            }
+            overheads.append((perStep["strict"]! / perStep["fast"]! - 1) * 100)
+        }
+        return overheads
     }
 }
 
@@ -194,6 +234,11 @@ if arguments.first == "--worker" {
         if words.isEmpty { break }
         if words[0] == "checkpoint" {
             try reportCheckpoint(count: Int(words[1])!)
+        } else if words[0] == "paired" {
+            let (name, threads) = (words[1], Int(words[2])!)
+            let overheads = try pairedOverheads(name, threads: threads, budget: Double(words[3])!, blocks: Int(words[4])!)
+            emit([("case", name), ("framework", "repro"), ("threads", threads), ("paired_overheads_percent", overheads),
+                  ("median_percent", median(overheads))])
         } else {
             try report(words[0], threads: Int(words[1])!, settings: words[2], budget: Double(words[3])!)
         }

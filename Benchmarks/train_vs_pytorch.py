@@ -255,6 +255,13 @@ def main():
     (HERE / "results" / "train.md").write_text(text)
 
 
+def round_ratio(rates, model, theirs, threads):
+    """The median over rounds of Repro strict / PyTorch (its better wait policy in that round)."""
+    ours = rates[(model, threads, "strict")]
+    policies = [rates[key] for key in [(theirs, threads, "pytorch"), (theirs, threads, "pytorch-passive")] if key in rates]
+    return statistics.median(mine / max(values) for mine, *values in zip(ours, *policies))
+
+
 def report(args, thread_counts, rates, paired, checkpoints, runs, outputs, top, load_before, load_after, torch_version,
            command):
     best = {key: max(values) for key, values in rates.items()}
@@ -286,19 +293,23 @@ def report(args, thread_counts, rates, paired, checkpoints, runs, outputs, top, 
             "ratio = Repro (strict, the default) / PyTorch: above 1 means Repro is faster. PyTorch is the "
             "better of its default OpenMP wait policy and OMP_WAIT_POLICY=PASSIVE (with 2 threads on this "
             "shared machine, the default's spin-waiting lost most of its time; both are listed below).", "",
-            "| model | threads | Repro strict | Repro fast | PyTorch | ratio (strict / PyTorch) |",
-            "|---|---|---|---|---|---|"]
+            "The last column is the median over rounds of each round's ratio (both sides of a round ran "
+            "seconds apart, under about the same load).", "",
+            "| model | threads | Repro strict | Repro fast | PyTorch | ratio (strict / PyTorch) | median of per-round ratios |",
+            "|---|---|---|---|---|---|---|"]
     for model in MODELS:
         for threads in thread_counts:
             strict, fast = best[(model, threads, "strict")], best[(model, threads, "fast")]
             theirs = best[(model, threads, "pytorch")]
             rows.append(f"| {model} | {threads} | {strict:.1f} ({1e3 / strict:.3f} ms) | {fast:.1f} | "
-                        f"{theirs:.1f} ({1e3 / theirs:.3f} ms) | {strict / theirs:.2f} |")
+                        f"{theirs:.1f} ({1e3 / theirs:.3f} ms) | {strict / theirs:.2f} | "
+                        f"{round_ratio(rates, model, model, threads):.2f} |")
         if model == "digits":
             for threads in thread_counts:
                 theirs = best[("digits-batched", threads, "pytorch")]
                 rows.append(f"| digits, batched noise (PyTorch only) | {threads} | | | {theirs:.1f} "
-                            f"({1e3 / theirs:.3f} ms) | {best[('digits', threads, 'strict')] / theirs:.2f} |")
+                            f"({1e3 / theirs:.3f} ms) | {best[('digits', threads, 'strict')] / theirs:.2f} | "
+                            f"{round_ratio(rates, 'digits', 'digits-batched', threads):.2f} |")
     rows += ["", "All rounds (steps/s, in order):", ""]
     for key in sorted(rates):
         rows.append(f"- {key[0]}, {key[1]} thread(s), {key[2]}: " + ", ".join(f"{v:.1f}" for v in rates[key]))
@@ -347,15 +358,26 @@ def report(args, thread_counts, rates, paired, checkpoints, runs, outputs, top, 
                     f"{statistics.median(values):.3f} s | " + ", ".join(f"{v:.3f}" for v in values) + " |")
     rows += ["", "Its output: " + " / ".join(f"`{o}`" for o in sorted(outputs))]
 
-    digits_ratio = min(best[("digits", t, "strict")] / best[("digits", t, "pytorch")] for t in thread_counts)
-    mlp_ratio = min(best[("mlp", t, "strict")] / best[("mlp", t, "pytorch")] for t in thread_counts)
+    def verdict(goal, best_ratio, round_ratio_):
+        if best_ratio >= goal and round_ratio_ >= goal:
+            return "met"
+        if best_ratio < goal and round_ratio_ < goal:
+            return "not met"
+        return "met on the best rounds, not on the per-round median" if best_ratio >= goal \
+            else "met on the per-round median, not on the best rounds"
+
+    ratios = {model: (min(best[(model, t, "strict")] / best[(model, t, "pytorch")] for t in thread_counts),
+                      min(round_ratio(rates, model, model, t) for t in thread_counts)) for model in MODELS}
     worst_overhead = max(overheads)
     rows += ["", "## Goals (issue 5)", "",
-             f"- ≥ 3× PyTorch on the digits recipe: worst ratio {digits_ratio:.2f} "
-             f"({'met' if digits_ratio >= 3 else 'not met'})",
-             f"- ≥ parity with PyTorch on the large MLP: worst ratio {mlp_ratio:.2f} "
-             f"({'met' if mlp_ratio >= 1 else 'not met'})",
-             f"- checkpoint write < 10 ms: median {repro_ckpt:.2f} ms ({'met' if repro_ckpt < 10 else 'not met'})",
+             f"- ≥ 3× PyTorch on the digits recipe: worst ratio {ratios['digits'][0]:.2f} on the best rounds, "
+             f"{ratios['digits'][1]:.2f} as the median of per-round ratios ({verdict(3, *ratios['digits'])})",
+             f"- ≥ parity with PyTorch on the large MLP: worst ratio {ratios['mlp'][0]:.2f} on the best rounds, "
+             f"{ratios['mlp'][1]:.2f} as the median of per-round ratios ({verdict(1, *ratios['mlp'])})",
+             f"- checkpoint write < 10 ms: median {repro_ckpt:.2f} ms ({'met' if repro_ckpt < 10 else 'not met'}; "
+             f"round medians {min(checkpoints['repro']):.2f}–{max(checkpoints['repro']):.2f} ms, of which "
+             f"{statistics.median(checkpoints['repro_build']):.2f} ms is building the file, the rest the fsyncs "
+             "on a shared disk)",
              f"- deterministic within 3 % of nondeterministic: worst paired median overhead {worst_overhead:+.1f} % "
              f"({'met' if worst_overhead <= 3 else 'not met'})"]
 

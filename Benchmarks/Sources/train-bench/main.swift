@@ -11,7 +11,8 @@
 //
 //   swift run -c release --package-path Benchmarks train-bench [rounds] [seconds]
 //       every case, best of `rounds` (default 3) timings of about `seconds` (default 1) each;
-//       one JSON line per case
+//       then, run from the repository root after `swift build -c release --product repro`, the
+//       wall time of `.build/release/repro train --seed 42` (`rounds` runs); one JSON line per case
 //   train-bench --worker
 //       answers one request per line of standard input (for Benchmarks/train_vs_pytorch.py):
 //       `digits|mlp THREADS strict|fast SECONDS`, `checkpoint COUNT`, or
@@ -227,6 +228,27 @@ func reportCheckpoint(count: Int) throws {
           ("build_median_ms", median(build))])
 }
 
+/// Wall time of `repro train --seed 42 --out TMP --quiet` (the default run), `runs` times: seconds.
+func endToEnd(repro: String, threads: Int?, runs: Int) throws -> [Double] {
+    try (0..<runs).map { _ in
+        let directory = FileManager.default.temporaryDirectory.path + "/train-bench-run-\(getpid())-\(UInt64.random(in: 0...UInt64.max))"
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: repro)
+        process.arguments = ["train", "--seed", "42", "--out", directory, "--quiet"]
+            + (threads.map { ["--threads", String($0)] } ?? [])
+        process.standardOutput = FileHandle.nullDevice
+        let start = ContinuousClock.now
+        try process.run()
+        process.waitUntilExit()
+        let elapsed = seconds(ContinuousClock.now - start)
+        guard process.terminationStatus == 0 else {
+            throw BenchError("\(repro) \(process.arguments!.joined(separator: " ")) exited with \(process.terminationStatus)")
+        }
+        return elapsed
+    }
+}
+
 let arguments = Array(CommandLine.arguments.dropFirst())
 if arguments.first == "--worker" {
     while let line = readLine() {
@@ -262,4 +284,15 @@ if arguments.first == "--worker" {
         }
     }
     try reportCheckpoint(count: 50)
+    // The root package's release binary, when it has been built (swift build -c release --product repro).
+    let repro = FileManager.default.currentDirectoryPath + "/.build/release/repro"
+    if FileManager.default.isExecutableFile(atPath: repro) {
+        for threads in [nil, 1] as [Int?] {
+            let times = try endToEnd(repro: repro, threads: threads, runs: rounds)
+            emit([("case", "repro train --seed 42"), ("threads", threads.map(String.init) ?? "default"),
+                  ("runs", rounds), ("best_seconds", times.min()!), ("median_seconds", median(times))])
+        }
+    } else {
+        FileHandle.standardError.write(Data("train-bench: no \(repro); build it to time repro train end to end\n".utf8))
+    }
 }

@@ -37,5 +37,17 @@ let package = Package(
                 .product(name: "ReproTensor", package: "Repro"),
             ]
         ),
+        // swift run -c release --package-path Benchmarks train-bench  (or python3 Benchmarks/train_vs_pytorch.py,
+        // which writes results/train.md)
+        .executableTarget(
+            name: "train-bench",
+            dependencies: [
+                .product(name: "ReproData", package: "Repro"),
+                .product(name: "ReproNN", package: "Repro"),
+                .product(name: "ReproRandom", package: "Repro"),
+                .product(name: "ReproRuns", package: "Repro"),
+                .product(name: "ReproTensor", package: "Repro"),
+            ]
+        ),
     ]
 )

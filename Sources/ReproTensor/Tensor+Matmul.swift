@@ -43,21 +43,31 @@ extension Tensor {
         let b = other
         let (m, k) = (shape[0], shape[1])
         let settings = Determinism.settings
-        var c = [Float](repeating: 0, count: m * n)
-        try ReproTensor.matmul(a.scalars, b.scalars, &c, m: m, n: n, k: k, transposeB: transposeOther)
+        // Every product below overwrites its whole output (accumulate: false), so the buffers start
+        // uninitialised: no zero fill of megabytes per step.
+        var failure: (any Error)?
+        let c = Tensor.filled(m * n) { out in
+            do { try ReproTensor.matmul(a.scalars, b.scalars, out, m: m, n: n, k: k, transposeB: transposeOther) }
+            catch { failure = error }
+        }
+        if let failure { throw failure }
         return Tensor.result([m, n], c, op: "matmul", inputs: [a, b]) { g in
-            var da: [Float]? = a.requiresGrad ? Array(repeating: 0, count: m * k) : nil
-            var db: [Float]? = b.requiresGrad ? Array(repeating: 0, count: k * n) : nil
-            da.withUnsafeMutableOptionalPointer { pa in
-                db.withUnsafeMutableOptionalPointer { pb in
-                    // The forward passed the determinism check under these settings, so this cannot throw.
-                    try! Determinism.withSettings(settings) {
-                        if transposeOther {
-                            if let pa { try ReproTensor.matmul(g, b.scalars, pa, m: m, n: k, k: n) }
-                            if let pb { try ReproTensor.matmul(g, a.scalars, pb, m: n, n: k, k: m, transposeA: true) }
-                        } else {
-                            try matmulBackward(g, a.scalars, b.scalars, da: pa, db: pb, m: m, n: n, k: k, accumulate: false)
-                        }
+            // The forward passed the determinism check under these settings, so these cannot throw.
+            let da: [Float]? = !a.requiresGrad ? nil : Tensor.filled(m * k) { pa in
+                try! Determinism.withSettings(settings) {
+                    if transposeOther {
+                        try ReproTensor.matmul(g, b.scalars, pa, m: m, n: k, k: n)
+                    } else {
+                        try ReproTensor.matmul(g, b.scalars, pa, m: m, n: k, k: n, transposeB: true)
+                    }
+                }
+            }
+            let db: [Float]? = !b.requiresGrad ? nil : Tensor.filled(k * n) { pb in
+                try! Determinism.withSettings(settings) {
+                    if transposeOther {
+                        try ReproTensor.matmul(g, a.scalars, pb, m: n, n: k, k: m, transposeA: true)
+                    } else {
+                        try ReproTensor.matmul(a.scalars, g, pb, m: k, n: n, k: m, transposeA: true)
                     }
                 }
             }

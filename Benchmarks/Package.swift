@@ -33,6 +33,8 @@ let package = Package(
             name: "loader-bench",
             dependencies: [
                 .product(name: "ReproData", package: "Repro"),
+                .product(name: "ReproNN", package: "Repro"),
+                .product(name: "ReproRuns", package: "Repro"),
                 .product(name: "ReproRandom", package: "Repro"),
                 .product(name: "ReproTensor", package: "Repro"),
             ]

@@ -1,12 +1,15 @@
 // The data loader on digits with the recipe's augmentation (shift ≤ 1 px, noise σ 1, then
 // normalisation), batch 64:
 // 1. throughput: samples per second drained from the loader, for 0, 1 and 2 workers;
-// 2. share of a training step: an MLP 64 → 128 → 128 → 10 (ReLU, cross-entropy, backward, SGD)
-//    trained from the loader; the share is the time spent waiting in `next()` over the whole loop.
+// 2. share of a training step: the digits recipe's step (ReproRuns.Recipe: MLP 64 → 128 → 128 → 10
+//    with dropout, cross-entropy, backward, SGD with momentum) trained from the recipe's loader
+//    (noise, standardisation); the share is the time spent waiting in `next()` over the whole loop.
 // Prints one JSON line per worker count; best of `rounds`.
 //   swift run -c release --package-path Benchmarks loader-bench [epochs] [rounds]
 import Foundation
 import ReproData
+import ReproNN
+import ReproRuns
 import ReproRandom
 import ReproTensor
 
@@ -24,20 +27,15 @@ func makeLoader(workers: Int) throws -> DataLoader<Subset<TensorDataset>, Labele
     try DataLoader(train, batchSize: 64, shuffle: true, seed: 1, workers: workers, transforms: transforms)
 }
 
-var generator = Generator(PCG64(seed: 3))
-let params = try [[64, 128], [128], [128, 128], [128], [128, 10], [10]].map {
-    try Tensor.normal($0, std: 0.1, using: &generator, requiresGrad: true)
-}
+let recipe = try Recipe(TrainingConfiguration(seed: 42))
 
-func trainStep(_ batch: LabeledBatch) throws {
-    for p in params { p.grad = nil }
-    let h1 = try (batch.inputs.matmul(params[0]) + params[1]).relu()
-    let h2 = try (h1.matmul(params[2]) + params[3]).relu()
-    try (h2.matmul(params[4]) + params[5]).crossEntropy(labels: batch.labels).backward()
-    for p in params {
-        let grad = p.grad!.scalars
-        p.scalars = zip(p.scalars, grad).map { $0 - 0.01 * $1 }
-    }
+func trainStep(_ batch: LabeledBatch, step: Int, recipe: Recipe) throws {
+    try recipe.optimizer.setLearningRate(recipe.schedule.learningRate(atStep: step))
+    recipe.model.zeroGrad()
+    let logits = try recipe.model.forward(batch.inputs, context: ForwardContext(training: true, step: step,
+                                                                               dropoutKey: recipe.dropoutKey))
+    try logits.crossEntropy(labels: batch.labels).backward()
+    try recipe.optimizer.step()
 }
 
 for workers in [0, 1, 2] {
@@ -53,7 +51,7 @@ for workers in [0, 1, 2] {
         bestRate = max(bestRate, Double(samples) / seconds(ContinuousClock.now - start))
 
         // Share of a training step: time blocked in next() over the whole loop.
-        let trainer = try makeLoader(workers: workers)
+        let trainer = try recipe.trainLoader(workers: workers)
         var waiting = Duration.zero
         var steps = 0
         start = ContinuousClock.now
@@ -62,7 +60,7 @@ for workers in [0, 1, 2] {
                 let before = ContinuousClock.now
                 guard let batch = try trainer.next() else { break }
                 waiting += ContinuousClock.now - before
-                try trainStep(batch)
+                try trainStep(batch, step: steps, recipe: recipe)
                 steps += 1
             }
         }

@@ -27,6 +27,15 @@ public struct Checkpoint {
         public var configuration: TrainingConfiguration
         /// The root seed's streams (their recipes; see ``SeedRecord``).
         public var seed: SeedRecord
+
+        public init(step: Int, loader: DataLoaderState, optimizer: OptimizerState,
+                    configuration: TrainingConfiguration, seed: SeedRecord) {
+            self.step = step
+            self.loader = loader
+            self.optimizer = optimizer
+            self.configuration = configuration
+            self.seed = seed
+        }
     }
 
     public static let format = "repro-checkpoint"

@@ -74,14 +74,9 @@ final class DigitsCase {
 
     /// A checkpoint as Trainer writes it at this step.
     func checkpoint() throws -> Checkpoint {
-        // Checkpoint.Header has no public memberwise initializer: build it from its Codable parts.
-        let encoder = JSONEncoder()
-        func json(_ value: some Encodable) throws -> String { String(decoding: try encoder.encode(value), as: UTF8.self) }
         let seed = SeedRecord(seed: recipe.configuration.seed, drawn: false, deterministicHashing: false)
-        let text = #"{"format": "\#(Checkpoint.format)", "version": \#(Checkpoint.version), "step": \#(step), "#
-            + #""loader": \#(try json(loader.state)), "optimizer": \#(try json(recipe.optimizer.state())), "#
-            + #""configuration": \#(try json(recipe.configuration)), "seed": \#(try json(seed))}"#
-        let header = try JSONDecoder().decode(Checkpoint.Header.self, from: Data(text.utf8))
+        let header = Checkpoint.Header(step: step, loader: loader.state, optimizer: recipe.optimizer.state(),
+                                       configuration: recipe.configuration, seed: seed)
         return Checkpoint(header: header, model: recipe.model.parameterTensors(),
                           optimizer: recipe.optimizer.stateTensors())
     }

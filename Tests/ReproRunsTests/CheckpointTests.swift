@@ -128,3 +128,26 @@ extension RunDirectoryTests {
         }
     }
 }
+
+/// `stopAfterStep` must lie ahead of where a run resumes.
+@Suite struct StopAfterStepTests {
+    @Test func aStopAtOrBeforeTheResumeStepIsAnError() throws {
+        try withTemporaryDirectory { directory in
+            var configuration = TrainingConfiguration(seed: 3)
+            configuration.hiddenSizes = [8]
+            configuration.maxSteps = 6
+            configuration.checkpointEvery = 2
+            let seed = SeedRecord(seed: 3, drawn: false, deterministicHashing: false)
+            let run = directory.file("run")
+            let quiet = ConsoleProgress(quiet: true)
+            guard case .stopped(let step) = try Trainer.train(configuration, seed: seed, into: run,
+                                                             runtime: RuntimeOptions(stopAfterStep: 4), progress: quiet)
+            else { Issue.record("the run did not stop"); return }
+            #expect(step == 4)
+            #expect { try Trainer.resume(run, runtime: RuntimeOptions(stopAfterStep: 4), progress: quiet) } throws: {
+                "\($0)".contains("--stop-after-step 4 is not after step 4")
+            }
+            guard case .finished = try Trainer.resume(run, progress: quiet) else { Issue.record("not finished"); return }
+        }
+    }
+}

@@ -70,25 +70,11 @@ func localRunComparison(reference: (name: String, run: RunRecord), candidate: (n
         largestLossDifference: largest(a.metrics, b.metrics, "loss", scale: 1),
         largestAccuracyDifference: largest(a.evaluations, b.evaluations, "validation_accuracy", scale: 100),
         configurationDifferences: configuration,
-        environmentDifferences: a.manifest.environment.differences(from: b.manifest.environment)
-            .map { ($0, environmentRisk($0.field)) })
-}
-
-/// How likely a difference in an environment field is to change a run's bits, with the guarantee
-/// (DESIGN.md §1) that says so.
-func environmentRisk(_ field: String) -> String {
-    switch field {
-    case "threadCount", "logicalCores", "availableCores", "environment.REPRO_NUM_THREADS", "environment.OMP_NUM_THREADS",
-         "environment.OPENBLAS_NUM_THREADS", "environment.MKL_NUM_THREADS":
-        return "none: results do not depend on the thread count (G3)"
-    case "workerCount": return "none: results do not depend on the worker count (G4)"
-    case "buildConfiguration": return "none: debug and release builds give the same bits (G6)"
-    case "environment.SWIFT_DETERMINISTIC_HASHING": return "none: results do not depend on hash seeding (G2)"
-    case "environment.REPRO_TARGET_CPU": return "none expected: fused multiply-add is explicit, so only speed changes"
-    case "gitCommit", "gitDirty": return "high: the training code may differ"
-    case "reproVersion", "swiftCompiler": return "high: other library code or another compiler"
-    case "architecture", "machine", "cpuModel", "cpuFeatures":
-        return "low: another CPU should give the same bits (G7, a goal), only another speed"
-    default: return "low: another OS or C library should give the same bits (G7, a goal)"
-    }
+        environmentDifferences: SettingDifference.between(a.manifest, b.manifest)
+            .filter { $0.field.hasPrefix("environment") }
+            .map { setting in
+                let field = setting.field.hasPrefix("environment.") ? String(setting.field.dropFirst(12)) : setting.field
+                return (EnvironmentFingerprint.Difference(field: field, value: setting.a, other: setting.b),
+                        "\(setting.risk) — \(setting.why)")
+            })
 }

@@ -67,7 +67,7 @@ import Testing
             #expect(html.contains("<tr><td>b</td><td>bitwise identical (same digest)</td><td class=\"num\">none</td>"))
             #expect(html.contains("<tr><td>c</td><td>different digest</td><td class=\"num\">\(firstDifferent)</td>"))
             #expect(html.contains("<tr><td>seed</td><td>42</td><td>43</td></tr>"))
-            #expect(html.contains("none: results do not depend on the thread count (G3)"))
+            #expect(html.contains("none — none in Repro: kernels are thread-count invariant (G3, tested)"))
         }
     }
 

@@ -12,8 +12,8 @@ struct ReproCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "repro",
         abstract: "Reproducible machine-learning runs, and the proof.",
-        subcommands: [ExerciseCommand.self, RngCommand.self, TrainCommand.self, SweepCommand.self, CompareCommand.self, StatsCommand.self, PlotCommand.self, ReportCommand.self,
-                      EnvCommand.self, DoctorCommand.self]
+        subcommands: [ExerciseCommand.self, TrainCommand.self, SweepCommand.self, CompareCommand.self, StatsCommand.self,
+                      PlotCommand.self, ReportCommand.self, EnvCommand.self, DoctorCommand.self, RngCommand.self]
     )
 
     /// Parses and runs a subcommand. Help exits 0; a parse error prints the usage and exits 2; an

@@ -20,7 +20,7 @@ struct ExerciseCommand: ParsableCommand {
 
     @Option(help: "The seed (default 42).")
     var seed: UInt64 = 42
-    @Option(help: "The exercise directory (default exercise-seed-N); it must not exist or be empty.")
+    @Option(help: "The exercise directory, new or empty (default exercise-seed-N, or exercise-seed-N-2, … when taken).")
     var out: String?
     @Option(help: "Seeds used to estimate the seed spread (default 6: seeds N … N+5).")
     var spread: Int = 6
@@ -41,10 +41,26 @@ struct ExerciseCommand: ParsableCommand {
 
     func run() throws {
         _ = try recipe.configuration(seed: seed)  // invalid flags fail before anything is written
-        let directory = out ?? "exercise-seed-\(seed)"
-        let contents = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
-        guard contents.isEmpty else {
-            throw ValidationError("\(directory) is not empty: the exercise trains afresh; choose another --out")
+        func isEmpty(_ path: String) -> Bool {
+            ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []).isEmpty
+                && (FileManager.default.fileExists(atPath: path) ? isDirectory(path) : true)
+        }
+        let directory: String
+        if let out {
+            guard isEmpty(out) else {
+                throw ValidationError("\(out) is not empty: the exercise trains afresh; choose another --out")
+            }
+            directory = out
+        } else {
+            // The default directory, or the next free one when an earlier exercise is there.
+            let base = "exercise-seed-\(seed)"
+            var candidate = base
+            var number = 1
+            while !isEmpty(candidate) {
+                number += 1
+                candidate = "\(base)-\(number)"
+            }
+            directory = candidate
         }
         try FileManager.default.createDirectory(atPath: directory + "/spread", withIntermediateDirectories: true)
 
@@ -72,7 +88,8 @@ struct ExerciseCommand: ParsableCommand {
         let inputs = try [first, again, next].map(PlotInput.load)
         let figure = try LossCurveFigure(inputs: inputs, options: options)
         try ToolOutput.write(figure.svg(), to: directory + "/loss-curves.svg", outside: runs)
-        let report = try RunReport(inputs: inputs + [try PlotInput.load(directory + "/spread")], options: options)
+        let spreadInput = spread > 2 ? [try PlotInput.load(directory + "/spread")] : []  // seeds beyond N+1
+        let report = try RunReport(inputs: inputs + spreadInput, options: options)
         try ToolOutput.write(report.html(), to: directory + "/report.html", outside: runs)
 
         let identical = runs[0].manifest.digest == runs[1].manifest.digest
@@ -84,6 +101,11 @@ struct ExerciseCommand: ParsableCommand {
         }
         print("plot: \(directory)/loss-curves.svg\nreport: \(directory)/report.html")
         if !identical { throw ExitCode(1) }
+    }
+
+    private func isDirectory(_ path: String) -> Bool {
+        var directory: ObjCBool = false
+        return FileManager.default.fileExists(atPath: path, isDirectory: &directory) && directory.boolValue
     }
 
     /// Runs `repro train` for each (seed, directory, extra flags), `jobs` at a time.

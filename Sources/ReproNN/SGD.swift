@@ -89,26 +89,35 @@ public final class SGD: Optimizer {
             }
             let (lr, decay, nesterov) = (negativeRate, weightDecay != 0, self.nesterov)
             // One loop per case, so each vectorises; the arithmetic per element is the recipe above.
+            // Large tensors are updated in fixed 64 Ki-element chunks on the compute threads: each
+            // element's arithmetic is the same whichever thread runs it.
+            let chunk = 1 << 16
             parameter.scalars.withUnsafeMutableBufferPointer { p in
                 grad.withUnsafeBufferPointer { gradient in
                     buffer.withUnsafeMutableBufferPointer { b in
-                        if b.isEmpty {
-                            for j in p.indices {
-                                let g = decay ? gradient[j] + wd * p[j] : gradient[j]
-                                p[j] = p[j] + lr * g
-                            }
-                        } else if first {
-                            for j in p.indices {
-                                let g = decay ? gradient[j] + wd * p[j] : gradient[j]
-                                b[j] = g
-                                p[j] = p[j] + lr * (nesterov ? g + m * g : g)
-                            }
-                        } else {
-                            for j in p.indices {
-                                let g = decay ? gradient[j] + wd * p[j] : gradient[j]
-                                let v = b[j] * m + g
-                                b[j] = v
-                                p[j] = p[j] + lr * (nesterov ? g + m * v : v)
+                        let (p, gradient) = (p.baseAddress!, gradient.baseAddress!)
+                        let b = momentum != 0 ? b.baseAddress : nil
+                        let count = grad.count
+                        Parallel.forEach(chunks: (count + chunk - 1) / chunk) { piece in
+                            let range = piece * chunk..<min(count, (piece + 1) * chunk)
+                            if let b, first {
+                                for j in range {
+                                    let g = decay ? gradient[j] + wd * p[j] : gradient[j]
+                                    b[j] = g
+                                    p[j] = p[j] + lr * (nesterov ? g + m * g : g)
+                                }
+                            } else if let b {
+                                for j in range {
+                                    let g = decay ? gradient[j] + wd * p[j] : gradient[j]
+                                    let v = b[j] * m + g
+                                    b[j] = v
+                                    p[j] = p[j] + lr * (nesterov ? g + m * v : v)
+                                }
+                            } else {
+                                for j in range {
+                                    let g = decay ? gradient[j] + wd * p[j] : gradient[j]
+                                    p[j] = p[j] + lr * g
+                                }
                             }
                         }
                     }

@@ -131,10 +131,10 @@ struct ExerciseCommand: ParsableCommand {
 
     static func percent(_ accuracy: Double) -> String { String(format: "%.2f %%", accuracy * 100) }
 
-    /// The first logged step whose loss differs, or nil when the logs are identical.
+    /// The first step at which the metrics logs differ (as `repro compare` finds it), or nil when
+    /// they are identical.
     static func firstDivergence(_ a: RunRecord, _ b: RunRecord) -> Int? {
-        for (x, y) in zip(a.metrics.rows, b.metrics.rows) where x != y { return Int(x[0]) }
-        return a.metrics.rows.count == b.metrics.rows.count ? nil : min(a.metrics.rows.count, b.metrics.rows.count) + 1
+        (try? LogComparison(file: "metrics.csv", a.metrics, b.metrics, tolerance: nil))?.firstDifference?.step
     }
 
     static func sameSeedVerdict(seed: UInt64, _ a: RunRecord, _ b: RunRecord) -> String {

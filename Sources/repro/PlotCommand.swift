@@ -27,31 +27,22 @@ struct PlotCommand: ParsableCommand {
     var runs: [String] = []
     @Option(help: ArgumentHelp("The SVG file to write (default: standard output).", valueName: "file"))
     var out: String?
-    @Flag(help: "Log-scale y axis for the loss.")
-    var log = false
-    @Option(help: ArgumentHelp("Draw the trailing moving average over the last N steps; 1 draws the raw loss.", valueName: "N"))
-    var smooth: Int = 1
-    @Option(help: "The band around a sweep's mean: std (mean ± 1 SD) or minmax.")
-    var band: PlotBand = .std
+    @OptionGroup var figure: FigureOptions
     @Option(help: "The figure's title.")
     var title: String?
 
     func validate() throws {
         if runs.isEmpty { throw ValidationError("give at least one run directory (or directory of runs) to plot") }
-        if smooth < 1 { throw ValidationError("--smooth must be at least 1 (1: no smoothing), got \(smooth)") }
     }
 
     func run() throws {
         let inputs = try runs.map(PlotInput.load)
-        var options = LossCurveFigure.Options()
-        options.logScale = log
-        options.smoothing = smooth
-        options.band = band
+        var options = figure.options
         if let title { options.title = title }
-        let figure = try LossCurveFigure(inputs: inputs, options: options)
-        let svg = figure.svg()
+        let drawn = try LossCurveFigure(inputs: inputs, options: options)
+        let svg = drawn.svg()
         var stderr = StandardError()
-        for note in figure.notes { print("note: \(note)", to: &stderr) }
+        for note in drawn.notes { print("note: \(note)", to: &stderr) }
         if let out {
             try ToolOutput.write(svg, to: out, outside: inputs.flatMap(\.runs))
             print("wrote \(out)")

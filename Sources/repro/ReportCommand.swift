@@ -23,24 +23,15 @@ struct ReportCommand: ParsableCommand {
     var runs: [String] = []
     @Option(help: ArgumentHelp("The HTML file to write (default: standard output).", valueName: "file"))
     var out: String?
-    @Flag(help: "Log-scale y axis for the loss.")
-    var log = false
-    @Option(help: ArgumentHelp("Draw the trailing moving average over the last N steps; 1 draws the raw loss.", valueName: "N"))
-    var smooth: Int = 1
-    @Option(help: "The band around a sweep's mean: std (mean ± 1 SD) or minmax.")
-    var band: PlotBand = .std
+    @OptionGroup var figure: FigureOptions
 
     func validate() throws {
         if runs.isEmpty { throw ValidationError("give at least one run directory (or directory of runs) to report on") }
-        if smooth < 1 { throw ValidationError("--smooth must be at least 1 (1: no smoothing), got \(smooth)") }
     }
 
     func run() throws {
         let inputs = try runs.map(PlotInput.load)
-        var options = LossCurveFigure.Options()
-        options.logScale = log
-        options.smoothing = smooth
-        options.band = band
+        let options = figure.options
         let report = try RunReport(inputs: inputs, options: options)
         let html = report.html()
         var stderr = StandardError()

@@ -153,6 +153,24 @@ let matmulShapes: [MatmulCase] = [
         expectSameBits(c.run(matmulTiled), c.run(matmulNaive), "\(c)")
     }
 
+    /// X·Wᵀ with a transposed weight: a small batch is computed transposed (the weight is read in
+    /// place and only the batch is transposed into panels), a large batch keeps its orientation
+    /// (both operands are packed either way); the bits equal the naive kernel's in both.
+    @Test(arguments: [(m: 32, swaps: true), (m: 200, swaps: false)])
+    func transposedWeightOrientation(_ batch: (m: Int, swaps: Bool)) {
+        let c = MatmulCase(m: batch.m, n: 300, k: 260, transposeB: true, seed: 5)
+        let (a, b, _) = c.inputs
+        let product = MatmulProduct(a: a, b: b, m: c.m, n: c.n, k: c.k, transposeA: false, transposeB: true)
+        var out = [Float](repeating: 0, count: c.m * c.n)
+        let (swapped, writesColumns) = out.withUnsafeMutableBufferPointer { out in
+            let (oriented, output) = product.oriented(into: out.baseAddress!)
+            return (oriented.m == c.n, output.colStride == c.n)
+        }
+        #expect(swapped == batch.swaps)
+        #expect(writesColumns == batch.swaps)
+        expectSameBits(c.run(matmulTiled), c.run(matmulNaive), "\(c)")
+    }
+
     @Test func emptyProducts() {
         // k = 0: C = 0, or unchanged when accumulating; m = 0 or n = 0: nothing to write.
         for c in MatmulCase(m: 3, n: 4, k: 0).variants {

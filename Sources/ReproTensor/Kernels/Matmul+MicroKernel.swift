@@ -16,6 +16,14 @@ enum MatmulKernel {
     /// KC: reduction steps per packed slice; a packed B panel (KC×NR floats, 32 KiB) fits in L1.
     static let depth = 256
 
+    /// The depth of the slices a reduction of `k` steps is cut into: as few slices as `depth`
+    /// allows, of about equal depth, so that no slice is short (k = 784 runs as 262 + 262 + 260
+    /// rather than 256 + 256 + 256 + 16: each slice reloads and stores the accumulators).
+    static func sliceDepth(_ k: Int) -> Int {
+        let slices = max(1, (k + depth - 1) / depth)
+        return (k + slices - 1) / slices
+    }
+
     /// Where a panel's elements lie: lane `l` (a row of op(A) or a column of op(B)) at step `p` is
     /// `start[l*laneStride + p*stepStride]`. B panels always have `laneStride` 1.
     struct Panel {

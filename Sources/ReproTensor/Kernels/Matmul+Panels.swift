@@ -103,7 +103,8 @@ struct MatmulPanels {
     /// `reduction` only, into `output`. Starts each element's chain from 0 when `fromZero`, else
     /// from the value in the output.
     ///
-    /// The reduction runs in slices of `MatmulKernel.depth` steps; between slices the accumulators
+    /// The reduction runs in slices of at most `MatmulKernel.depth` steps, of about equal depth
+    /// (``MatmulKernel/sliceDepth(_:)``); between slices the accumulators
     /// go through the output (exactly, so each chain is unbroken). Within a slice, one B panel
     /// stays in L1 while the block's A panels stream past it from L2. A short slice (at most
     /// `shortSlice` steps, e.g. a weight gradient over a batch of 32) walks the block row panel by
@@ -111,9 +112,10 @@ struct MatmulPanels {
     /// whole rows (measured: 25% faster at 1024×1024×32, 5% slower at 512³).
     func compute(rows: Range<Int>, cols: Range<Int>, reduction: Range<Int>, into output: MatmulOutput, fromZero: Bool) {
         let (mr, nr) = (MatmulKernel.rows, MatmulKernel.cols)
+        let sliceDepth = MatmulKernel.sliceDepth(reduction.count)
         var p0 = reduction.lowerBound
         while p0 < reduction.upperBound {
-            let depth = min(MatmulKernel.depth, reduction.upperBound - p0)
+            let depth = min(sliceDepth, reduction.upperBound - p0)
             let first = fromZero && p0 == reduction.lowerBound
             func tile(_ i: Int, _ j: Int, _ a: MatmulKernel.Panel, _ b: MatmulKernel.Panel) {
                 MatmulKernel.tile(depth: depth, a: a, b: b, c: output.at(i, j),

@@ -104,14 +104,19 @@ struct MatmulProduct {
     /// goes: this product, or Cᵀ = op(B)ᵀ·op(A)ᵀ written transposed when that packs less.
     ///
     /// op(B) = Bᵀ must be transposed into panels (its columns are not contiguous), k·n floats;
-    /// computed transposed, it is read in place and op(A) is transposed instead (m·k floats, none
-    /// when A is transposed too). Worth it when m < n: the input gradient dY·Wᵀ of a layer with a
-    /// small batch packs the batch's rows instead of the whole weight. The products meet each
-    /// element in the same order either way (a fused multiply-add is symmetric in its factors).
+    /// computed transposed, B is read in place (or packed without transposing) and op(A) is
+    /// transposed instead (m·k floats, none when A is transposed too). That packs less when A
+    /// would be read in place anyway: the input gradient dY·Wᵀ or the forward X·Wᵀ of a layer with
+    /// a small batch packs the batch's rows instead of the whole weight. With a large batch both
+    /// orientations pack both operands, and the product keeps its own (the output is then written
+    /// whole rows at a time). The products meet each element in the same order either way (a fused
+    /// multiply-add is symmetric in its factors).
     func oriented(into c: UnsafeMutablePointer<Float>) -> (MatmulProduct, MatmulOutput) {
-        guard transposeB, transposeA || m < n else { return (self, MatmulOutput(start: c, rowStride: n, colStride: 1)) }
+        let own = (self, MatmulOutput(start: c, rowStride: n, colStride: 1))
+        guard transposeB else { return own }
         let swapped = MatmulProduct(a: b, b: a, m: n, n: m, k: k, transposeA: !transposeB, transposeB: !transposeA)
-        return (swapped, MatmulOutput(start: c, rowStride: 1, colStride: n))
+        let packsLess = MatmulPanels.Layout(swapped).scratchCount < MatmulPanels.Layout(self).scratchCount
+        return packsLess ? (swapped, MatmulOutput(start: c, rowStride: 1, colStride: n)) : own
     }
 
     /// Prepares both operands' panels for the micro-kernel (packing in parallel where needed) and

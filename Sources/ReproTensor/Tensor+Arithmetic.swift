@@ -141,6 +141,14 @@ extension Tensor {
         }
         let inputs = rowIsLeft ? [row, full] : [full, row]
         return Tensor.result(full.shape, out, op: op, inputs: inputs) { g in
+            if kernel == .add {
+                // A bias: the full operand's gradient is g itself and the row's is g summed over
+                // rows (the same bits as through binaryBackward, without its two copies of g).
+                let dRow = row.requiresGrad
+                    ? Tensor.filled(cols) { Reduce.sum(g, outer: 1, axis: rows, inner: cols, into: $0) } : nil
+                let dFull = full.requiresGrad ? g : nil
+                return rowIsLeft ? [dRow, dFull] : [dFull, dRow]
+            }
             var dFull: [Float]? = full.requiresGrad ? Array(repeating: 0, count: n) : nil
             var dRows: [Float]? = row.requiresGrad ? Array(repeating: 0, count: n) : nil
             // add and sub read neither operand; mul and div need the row at every position.

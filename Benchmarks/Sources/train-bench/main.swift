@@ -20,6 +20,8 @@
 //       one JSON line each
 //   train-bench --profile digits|mlp SECONDS
 //       one model's steps only (strict, 1 thread) for `perf record -g`
+// Like Trainer.run, it first calls AllocatorTuning.keepFreedMemory() (glibc keeps freed memory
+// for the next step), unless REPRO_BENCH_DEFAULT_MALLOC=1.
 import Foundation
 import ReproData
 import ReproNN
@@ -244,6 +246,10 @@ func endToEnd(repro: String, threads: Int?, runs: Int) throws -> [Double] {
     }
 }
 
+// As Trainer.run does; REPRO_BENCH_DEFAULT_MALLOC=1 keeps glibc's defaults (to measure what it saves).
+if ProcessInfo.processInfo.environment["REPRO_BENCH_DEFAULT_MALLOC"] != "1" {
+    AllocatorTuning.keepFreedMemory()
+}
 let arguments = Array(CommandLine.arguments.dropFirst())
 if arguments.first == "--worker" {
     while let line = readLine() {

@@ -277,7 +277,10 @@ def report(args, thread_counts, rates, paired, checkpoints, runs, outputs, top, 
             f"shared with other agents' builds and tests while measured, so the numbers are noisy "
             f"(best of rounds is the least disturbed). Load (`uptime`) before: `{load_before}`; "
             f"after: `{load_after}`.", "",
-            "Repro: train-bench (Benchmarks/Sources/train-bench), built with -target-cpu native. "
+            "Repro: train-bench (Benchmarks/Sources/train-bench), built with -target-cpu native; like Trainer.run it "
+            "calls AllocatorTuning.keepFreedMemory() first (glibc keeps freed memory for the next step instead of "
+            "faulting it in again; PyTorch runs with glibc's defaults, which measured no faster with the same settings "
+            "through MALLOC_MMAP_THRESHOLD_/MALLOC_TRIM_THRESHOLD_). "
             "PyTorch: Benchmarks/pytorch_models.py, torch.set_num_threads(T) and OMP/MKL_NUM_THREADS=T.", "",
             "- **digits**: the default `repro train` recipe's step as Trainer runs it: loader batch of 64 "
             "(Gaussian pixel noise σ 0.5, global standardisation), cosine learning rate, zeroGrad, forward "

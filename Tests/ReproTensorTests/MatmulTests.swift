@@ -149,8 +149,25 @@ let matmulShapes: [MatmulCase] = [
         let (a, b, _) = c.inputs
         let layout = MatmulPanels.Layout(MatmulProduct(a: a, b: b, m: c.m, n: c.n, k: c.k, transposeA: c.transposeA,
                                                        transposeB: c.transposeB))
-        #expect(layout.packedRows.count == layout.rowPanels || layout.packedCols.count == layout.colPanels)
+        #expect(layout.packedRows.count == layout.rowPanels || layout.packedCols.count == layout.colPanels
+                || layout.packsBInTiles)
         expectSameBits(c.run(matmulTiled), c.run(matmulNaive), "\(c)")
+    }
+
+    /// op(B)'s panels are packed by the tiles, slice by slice, when one row of tiles covers the
+    /// output (72 rows; 300 steps run as two slices, 300 columns end in a ragged panel), and up
+    /// front otherwise (600 rows); the bits equal the naive kernel's either way.
+    @Test(arguments: [(c: MatmulCase(m: 72, n: 300, k: 300, seed: 6), inTiles: true),
+                      (c: MatmulCase(m: 600, n: 100, k: 400, seed: 7), inTiles: false)])
+    func bPanelsPackedInTilesOrUpFront(_ shape: (c: MatmulCase, inTiles: Bool)) {
+        let (a, b, _) = shape.c.inputs
+        let layout = MatmulPanels.Layout(MatmulProduct(a: a, b: b, m: shape.c.m, n: shape.c.n, k: shape.c.k,
+                                                       transposeA: false, transposeB: false))
+        #expect(layout.packsBInTiles == shape.inTiles)
+        #expect(layout.packedCols.count == (shape.inTiles ? 0 : layout.colPanels))
+        for c in shape.c.variants {
+            expectSameBits(c.run(matmulTiled), c.run(matmulNaive), "\(c)")
+        }
     }
 
     /// X·Wᵀ with a transposed weight: a small batch is computed transposed (the weight is read in

@@ -77,18 +77,23 @@ enum MatmulKernel {
                             fromZero: Bool) {
         // A's rows adjacent (packed, or A transposed) is the common case: a constant lane stride
         // lets the compiler address the 8 broadcasts as fixed offsets (measured: 2-5% faster).
-        if a.laneStride == 1 {
-            microKernel(depth: depth, a: a.start, laneStride: 1, stepStride: a.stepStride, b: b, c: c,
+        if a.laneStride == 1 && a.stepStride == rows && b.stepStride == cols {
+            // Both panels packed (the large products): constant strides (measured 2-5% faster).
+            microKernel(depth: depth, a: a.start, laneStride: 1, stepStride: rows, b: b.start, bStepStride: cols, c: c,
                         rowStride: rowStride, fromZero: fromZero)
+        } else if a.laneStride == 1 {
+            microKernel(depth: depth, a: a.start, laneStride: 1, stepStride: a.stepStride, b: b.start,
+                        bStepStride: b.stepStride, c: c, rowStride: rowStride, fromZero: fromZero)
         } else {
-            microKernel(depth: depth, a: a.start, laneStride: a.laneStride, stepStride: a.stepStride, b: b, c: c,
-                        rowStride: rowStride, fromZero: fromZero)
+            microKernel(depth: depth, a: a.start, laneStride: a.laneStride, stepStride: a.stepStride, b: b.start,
+                        bStepStride: b.stepStride, c: c, rowStride: rowStride, fromZero: fromZero)
         }
     }
 
     @inline(__always)
-    private static func microKernel(depth: Int, a: UnsafePointer<Float>, laneStride l: Int, stepStride: Int, b: Panel,
-                                    c: UnsafeMutablePointer<Float>, rowStride s: Int, fromZero: Bool) {
+    private static func microKernel(depth: Int, a: UnsafePointer<Float>, laneStride l: Int, stepStride: Int,
+                                    b: UnsafePointer<Float>, bStepStride: Int, c: UnsafeMutablePointer<Float>,
+                                    rowStride s: Int, fromZero: Bool) {
         @inline(__always) func load(_ p: UnsafePointer<Float>) -> SIMD16<Float> {
             fromZero ? .zero : UnsafeRawPointer(p).loadUnaligned(as: SIMD16<Float>.self)
         }
@@ -100,7 +105,7 @@ enum MatmulKernel {
         var c50 = load(c + 5 * s), c51 = load(c + 5 * s + 16)
         var c60 = load(c + 6 * s), c61 = load(c + 6 * s + 16)
         var c70 = load(c + 7 * s), c71 = load(c + 7 * s + 16)
-        var pa = a, pb = b.start
+        var pa = a, pb = b
         for _ in 0..<depth {
             let b0 = UnsafeRawPointer(pb).loadUnaligned(as: SIMD16<Float>.self)
             let b1 = UnsafeRawPointer(pb + 16).loadUnaligned(as: SIMD16<Float>.self)
@@ -117,7 +122,7 @@ enum MatmulKernel {
             c60.addProduct(a6, b0); c61.addProduct(a6, b1)
             c70.addProduct(a7, b0); c71.addProduct(a7, b1)
             pa += stepStride
-            pb += b.stepStride
+            pb += bStepStride
         }
         @inline(__always) func store(_ p: UnsafeMutablePointer<Float>, _ v: SIMD16<Float>) {
             UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD16<Float>.self)

@@ -115,7 +115,7 @@ struct MatmulProduct {
         let own = (self, MatmulOutput(start: c, rowStride: n, colStride: 1))
         guard transposeB else { return own }
         let swapped = MatmulProduct(a: b, b: a, m: n, n: m, k: k, transposeA: !transposeB, transposeB: !transposeA)
-        let packsLess = MatmulPanels.Layout(swapped).scratchCount < MatmulPanels.Layout(self).scratchCount
+        let packsLess = MatmulPanels.Layout(swapped).packedCount < MatmulPanels.Layout(self).packedCount
         return packsLess ? (swapped, MatmulOutput(start: c, rowStride: 1, colStride: n)) : own
     }
 

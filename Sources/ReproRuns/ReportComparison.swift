@@ -1,7 +1,10 @@
 /// What the report says about one run against the reference run (the first one given).
 ///
-/// The report computes this with ``localRunComparison(reference:candidate:)``, a small stand-in
-/// for the library's `repro compare`; once that exists, the report can take its result instead.
+/// The report computes this with ``localRunComparison(reference:candidate:)``: the same verdicts
+/// as `repro compare` (digest, first diverging step, risk texts from ``SettingDifference``) in the
+/// report's shape. Moving it onto ``LogComparison`` is open: the report counts a step only one log
+/// has as a divergence and reports a zero largest difference for identical logs, which
+/// `LogComparison` does not.
 struct ReportPairComparison: Sendable {
     /// The two runs' names on the report.
     let reference: String
@@ -23,9 +26,6 @@ struct ReportPairComparison: Sendable {
 
 /// Compares `candidate` with `reference` for the report: digests, the first diverging logged step,
 /// the largest loss and accuracy differences, and the configuration and environment differences.
-///
-/// A local helper, kept apart so that the report can switch to the `RunComparison` of
-/// `repro compare` without other changes.
 func localRunComparison(reference: (name: String, run: RunRecord), candidate: (name: String, run: RunRecord))
     -> ReportPairComparison {
     let a = reference.run, b = candidate.run

@@ -66,18 +66,6 @@ enum PlotFixtureRun {
             return 2.3 * (0.97 as Float).power(t) + 0.05 + 0.02 * Float((step * 7 + Int(wiggle * 10)) % 5) / 5
         }
     }
-
-    /// The sha256 of every file under `path` (relative path → hex digest), to check nothing changed.
-    static func fingerprint(of path: String) throws -> [String: String] {
-        var result: [String: String] = [:]
-        guard let enumerator = FileManager.default.enumerator(atPath: path) else { return result }
-        for case let name as String in enumerator {
-            var isDirectory: ObjCBool = false
-            _ = FileManager.default.fileExists(atPath: path + "/" + name, isDirectory: &isDirectory)
-            result[name] = isDirectory.boolValue ? "(directory)" : SHA256.hexDigest(of: try AtomicFile.read(path + "/" + name))
-        }
-        return result
-    }
 }
 
 extension Float {

@@ -21,6 +21,22 @@ import ReproData
         }
     }
 
+    /// 1 MiB of the bytes (31·i + 7) mod 256: `hashlib.sha256(bytes((i*31+7) % 256 for i in
+    /// range(1 << 20))).hexdigest()`, in one update and in uneven pieces.
+    @Test func aMebibyteMatchesHashlib() {
+        let bytes = (0..<(1 << 20)).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ 7) }
+        let expected = "06b7bbfb7824aa03382051691630eb26de85102d1b08a81e907ec0744cd8a286"
+        #expect(SHA256.hexDigest(of: bytes) == expected)
+        var hash = SHA256()
+        var start = 0
+        for size in [1, 100, 4095, 65_537, 1 << 19] {
+            hash.update(bytes[start..<start + size])
+            start += size
+        }
+        hash.update(bytes[start...])
+        #expect(hash.finalize().map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined() == expected)
+    }
+
     @Test func incrementalUpdatesGiveTheOneShotDigest() {
         let bytes = [UInt8](repeating: 0x61, count: 1000)
         for split in [0, 1, 63, 64, 65, 500, 1000] {

@@ -89,7 +89,15 @@ public struct Checkpoint {
     /// - Throws: ``RunFileError`` naming `path` when the file is not a safetensors file, not a
     ///   Repro checkpoint of this version, or fails its checksum.
     public static func read(_ path: String) throws -> Checkpoint {
-        let file = try SafeTensorsFile(contentsOf: path)
+        try decode(try AtomicFile.read(path), source: path)
+    }
+
+    /// Parses and verifies a checkpoint held in `bytes`, as ``read(_:)`` does a file's; `source`
+    /// names it in errors.
+    ///
+    /// - Throws: ``RunFileError`` naming `source` for any malformed input; never traps.
+    public static func decode(_ bytes: [UInt8], source path: String = "(in memory)") throws -> Checkpoint {
+        let file = try SafeTensorsFile(bytes: bytes, source: path)
         guard let json = file.metadata["repro"], let stored = file.metadata["sha256"] else {
             throw RunFileError(source: path, "not a Repro checkpoint: the safetensors metadata has no 'repro' and 'sha256' entries")
         }

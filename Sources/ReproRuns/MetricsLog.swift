@@ -50,7 +50,15 @@ public struct MetricsLog: Sendable {
     ///   starting with `step`, a ragged row, an invalid or non-increasing step, a non-numeric field,
     ///   a CR line ending, or an unterminated last line (with the hint to truncate).
     public static func read(at path: String) throws -> MetricsTable {
-        let parsed = try parse(try AtomicFile.read(path), path: path, keepingStepsThrough: nil)
+        try decode(try AtomicFile.read(path), source: path)
+    }
+
+    /// Parses and validates a whole log held in `bytes`, as ``read(at:)`` does a file's; `source`
+    /// names it in errors.
+    ///
+    /// - Throws: `RunFileError` naming `source`, the line and the fault; never traps.
+    public static func decode(_ bytes: [UInt8], source path: String = "(in memory)") throws -> MetricsTable {
+        let parsed = try parse(bytes, path: path, keepingStepsThrough: nil)
         if parsed.tornTail {
             throw RunFileError(source: path, location: "line \(parsed.rows.count + 2)",
                                "the last line has no line ending (a write was interrupted)",

@@ -43,6 +43,29 @@ public struct RunDirectory: Sendable {
             self.seed = seed
             self.startedAt = startedAt
         }
+
+        /// Parses and checks a `run.json` held in `bytes`; `source` names it in errors.
+        ///
+        /// - Throws: ``RunFileError`` naming `source` for invalid JSON, another format or version,
+        ///   or an invalid configuration; never traps.
+        public static func decode(_ bytes: [UInt8], source: String = "(in memory)") throws -> Start {
+            let start: Start
+            do {
+                start = try JSONDecoder().decode(Start.self, from: Data(bytes))
+            } catch {
+                throw RunFileError(source: source, "is damaged or incomplete: \(error)")
+            }
+            guard start.format == "repro-run-start", start.version == 1 else {
+                throw RunFileError(source: source, "expected repro-run-start version 1, found \(start.format) version \(start.version)")
+            }
+            do {
+                try start.configuration.validate()
+            } catch let error as RunFileError {
+                throw RunFileError(source: source, "holds an invalid configuration: \(error.message)",
+                                   hint: "the file is damaged; it cannot be resumed")
+            }
+            return start
+        }
     }
 
     /// Creates a new run at `path` (the directory may not exist yet, or be empty) and writes
@@ -99,23 +122,7 @@ public struct RunDirectory: Sendable {
         if FileManager.default.fileExists(atPath: directory.manifestFile) {
             throw RunFileError(source: path, "holds a finished run (manifest.json exists); there is nothing to resume")
         }
-        let bytes = try AtomicFile.read(directory.startFile)
-        let start: Start
-        do {
-            start = try JSONDecoder().decode(Start.self, from: Data(bytes))
-        } catch {
-            throw RunFileError(source: directory.startFile, "is damaged or incomplete: \(error)")
-        }
-        guard start.format == "repro-run-start", start.version == 1 else {
-            throw RunFileError(source: directory.startFile, "expected repro-run-start version 1, found \(start.format) version \(start.version)")
-        }
-        do {
-            try start.configuration.validate()
-        } catch let error as RunFileError {
-            throw RunFileError(source: directory.startFile, "holds an invalid configuration: \(error.message)",
-                               hint: "the file is damaged; it cannot be resumed")
-        }
-        return (directory, start)
+        return (directory, try Start.decode(try AtomicFile.read(directory.startFile), source: directory.startFile))
     }
 
     /// The newest checkpoint that loads and passes its checksum; damaged ones are reported through

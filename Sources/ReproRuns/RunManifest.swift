@@ -50,7 +50,14 @@ public struct RunManifest: Codable, Sendable {
     /// - Throws: ``RunFileError`` naming `path` for a missing file, invalid JSON, another schema or
     ///   a newer schema version.
     public static func read(_ path: String) throws -> RunManifest {
-        let bytes = try AtomicFile.read(path)
+        try decode(try AtomicFile.read(path), source: path)
+    }
+
+    /// Parses and checks a manifest held in `bytes`, as ``read(_:)`` does a file's; `source` names
+    /// it in errors.
+    ///
+    /// - Throws: ``RunFileError`` naming `source`; never traps.
+    public static func decode(_ bytes: [UInt8], source path: String = "(in memory)") throws -> RunManifest {
         struct Probe: Decodable { var schema: String?; var schemaVersion: Int? }
         guard let probe = try? JSONDecoder().decode(Probe.self, from: Data(bytes)) else {
             throw RunFileError(source: path, "not valid JSON", hint: "the manifest is damaged")

@@ -2,26 +2,21 @@ import Foundation
 
 /// Reading a data file's bytes and unpacking gzip, shared by ``CSVReader`` and ``IDXReader``.
 enum DataFile {
-    /// The bytes of the file at `path`.
+    /// The largest data file read: 16 GiB, far beyond any dataset that fits a training process.
+    static let sizeLimit = 1 << 34
+
+    /// The bytes of the regular file at `path` (``RegularFile``: a FIFO or device is refused
+    /// without blocking, and at most ``sizeLimit`` bytes are read).
     ///
-    /// - Throws: ``DataError`` naming `path` and the operating system's reason (`No such file or
-    ///   directory`, `Permission denied`, `Is a directory`).
+    /// - Throws: ``DataError`` naming `path` and the reason (`No such file or directory`,
+    ///   `Permission denied`, `it is a directory, not a regular file`, …).
     static func read(_ path: String) throws -> [UInt8] {
         do {
-            return [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
+            return try RegularFile.read(path, limit: sizeLimit)
         } catch {
-            throw DataError(source: path, "cannot read the file: \(reason(error))")
+            let reason = error.errorNumber.map { String(cString: strerror($0)) } ?? "it \(error.message)"
+            throw DataError(source: path, "cannot read the file: \(reason)")
         }
-    }
-
-    /// The POSIX reason under a Foundation file error (`strerror`), else the error's own description.
-    private static func reason(_ error: any Error) -> String {
-        // On Linux the underlying error is a Swift `POSIXError`, which `as? NSError` does not match.
-        if let underlying = (error as NSError).userInfo[NSUnderlyingErrorKey] as? any Error {
-            let posix = underlying as NSError
-            if posix.domain == NSPOSIXErrorDomain, let text = strerror(Int32(posix.code)) { return String(cString: text) }
-        }
-        return error.localizedDescription
     }
 
     /// Whether `bytes` start with the gzip magic `1f 8b` (RFC 1952), whatever the file is called.

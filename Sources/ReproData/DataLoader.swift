@@ -119,7 +119,7 @@ public final class DataLoader<Source: Dataset, Batch: Sendable> {
 
     /// The loader's position and the configuration it applies to, for a checkpoint.
     public var state: DataLoaderState {
-        DataLoaderState(epoch: epoch, batch: position, seed: seed, sampler: String(describing: sampler),
+        DataLoaderState(epoch: epoch, batch: position, seed: seed, sampler: sampler.identity,
                         datasetCount: dataset.count, batchSize: batchSize, dropLast: dropLast)
     }
 

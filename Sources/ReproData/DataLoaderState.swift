@@ -12,7 +12,7 @@ public struct DataLoaderState: Codable, Sendable, Hashable {
     public var batch: Int
     /// The loader's seed (shuffle order and augmentation).
     public let seed: UInt64
-    /// The sampler, as `String(describing:)` prints it.
+    /// The sampler's ``Sampler/identity``.
     public let sampler: String
     /// The number of samples in the dataset.
     public let datasetCount: Int

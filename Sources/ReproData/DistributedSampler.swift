@@ -29,6 +29,11 @@ public struct DistributedSampler: Sampler, Hashable {
     /// The permutation source when `shuffle` is true.
     private let shuffled: ShuffledSampler
 
+    public var identity: String {
+        "DistributedSampler(datasetCount: \(datasetCount), rank: \(rank), worldSize: \(worldSize), "
+            + "shuffle: \(shuffle), seed: \(seed), dropLast: \(dropLast))"
+    }
+
     /// The number of indices each rank gets per epoch (PyTorch `num_samples`).
     public var count: Int {
         datasetCount / worldSize + (dropLast || datasetCount % worldSize == 0 ? 0 : 1)

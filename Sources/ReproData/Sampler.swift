@@ -8,6 +8,12 @@ public protocol Sampler: Sendable {
     var count: Int { get }
     /// The dataset indices to visit in epoch `epoch` (`epoch >= 0`), in order.
     func indices(epoch: Int) -> [Int]
+    /// A stable text naming the sampler's kind and every parameter its order depends on, e.g.
+    /// `ShuffledSampler(count: 1437, seed: 7)`. A loader's checkpointed state records it, and
+    /// restoring into a loader whose sampler has another identity is refused: two samplers with
+    /// equal identities must give equal orders. It is part of the checkpoint format, so it is
+    /// spelled out, never derived from the type's fields.
+    var identity: String { get }
 }
 
 /// Visits `0..<count` in order, every epoch (PyTorch `SequentialSampler`).
@@ -19,6 +25,8 @@ public struct SequentialSampler: Sampler, Hashable {
         try requireNonNegativeCount(count, in: "SequentialSampler")
         self.count = count
     }
+
+    public var identity: String { "SequentialSampler(count: \(count))" }
 
     /// `Array(0..<count)`, whatever the epoch.
     public func indices(epoch: Int) -> [Int] {

@@ -27,6 +27,8 @@ public struct ShuffledSampler: Sampler, Hashable {
         self.seed = seed
     }
 
+    public var identity: String { "ShuffledSampler(count: \(count), seed: \(seed))" }
+
     /// The permutation of `0..<count` for `epoch`, as in the recipe above.
     ///
     /// - Precondition: `epoch >= 0` (it is a `SeedSequence` spawn key, which numpy requires to be

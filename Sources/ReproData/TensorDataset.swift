@@ -65,3 +65,21 @@ public struct TensorDataset: LabeledDataset, Hashable {
         return LabeledExample(features: Array(features[index * size..<(index + 1) * size]), label: labels[index])
     }
 }
+
+extension TensorDataset {
+    /// sha256 of the dataset's content, in hex: the feature shape, the class count, every
+    /// feature's `Float` bits and every label, each as little-endian integers. Equal exactly when
+    /// two datasets train identically (the source name and the file's format, plain or gzip, CSV
+    /// or IDX, do not count). A run records it at start and checks it on every resume.
+    public var contentDigest: String {
+        var hash = SHA256()
+        func add(_ value: UInt64) { hash.update(withUnsafeBytes(of: value.littleEndian) { Array($0) }) }
+        add(UInt64(featureShape.count))
+        for size in featureShape { add(UInt64(size)) }
+        add(UInt64(classCount))
+        add(UInt64(features.count))
+        features.map(\.bitPattern.littleEndian).withUnsafeBytes { hash.update($0) }
+        labels.map { UInt64(bitPattern: Int64($0)).littleEndian }.withUnsafeBytes { hash.update($0) }
+        return hash.finalize().map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined()
+    }
+}

@@ -1,4 +1,5 @@
 import Foundation
+import ReproData
 import Synchronization
 #if canImport(Glibc)
 import Glibc
@@ -86,25 +87,20 @@ public enum AtomicFile {
         if let pause = faultPauseMicroseconds { usleep(pause) }
     }
 
-    /// The whole content of the file at `path`, read until end of file (so `/proc` files work too).
+    /// The largest run file read by default: 64 GiB (model and checkpoint files of large models).
+    public static let defaultReadLimit = 1 << 36
+
+    /// The whole content of the regular file at `path`, at most `limit` bytes, read until end of
+    /// file (so `/proc` files work too). A FIFO, device or directory in its place is refused
+    /// without blocking (``RegularFile``).
     ///
-    /// - Throws: `RunFileError` naming `path` and the failed system call (`ENOENT`, `EISDIR`, …).
-    public static func read(_ path: String) throws -> [UInt8] {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        if fd < 0 { throw RunFileError.system(path, "cannot open", errorNumber: errno) }
-        defer { close(fd) }
-        var result: [UInt8] = []
-        var status = stat()
-        if fstat(fd, &status) == 0, status.st_size > 0 { result.reserveCapacity(Int(status.st_size)) }
-        var chunk = [UInt8](repeating: 0, count: 1 << 16)
-        while true {
-            let count = chunk.withUnsafeMutableBytes { systemRead(fd, $0.baseAddress, $0.count) }
-            if count < 0 {
-                if errno == EINTR { continue }
-                throw RunFileError.system(path, "cannot read", errorNumber: errno)
-            }
-            if count == 0 { return result }
-            result += chunk[..<count]
+    /// - Throws: `RunFileError` naming `path` and the failed system call (`ENOENT`, …), or saying
+    ///   that it is not a regular file or is larger than `limit`.
+    public static func read(_ path: String, limit: Int = defaultReadLimit) throws -> [UInt8] {
+        do {
+            return try RegularFile.read(path, limit: limit)
+        } catch {
+            throw RunFileError(source: path, error.message, errorNumber: error.errorNumber)
         }
     }
 
@@ -190,6 +186,5 @@ public enum AtomicFile {
     }
 }
 
-// The C functions, reachable by names that `AtomicFile`'s own `read` and `write` do not shadow.
-private func systemRead(_ fd: Int32, _ buffer: UnsafeMutableRawPointer?, _ count: Int) -> Int { read(fd, buffer, count) }
+// The C function, reachable by a name that `AtomicFile`'s own `write` does not shadow.
 private func systemWrite(_ fd: Int32, _ buffer: UnsafeRawPointer, _ count: Int) -> Int { write(fd, buffer, count) }

@@ -5,8 +5,10 @@ import ReproRandom
 import ReproTensor
 
 /// A resumable checkpoint: one safetensors file (readable by Python's `safetensors`) holding the
-/// model's parameters (`model.<name>`) and the optimizer's buffers (`optimizer.<name>`), with the
-/// rest in its metadata: under `repro`, a JSON ``Checkpoint/Header`` (step, loader state,
+/// model's parameters (`model.<name>`), the optimizer's buffers (`optimizer.<name>`) and, for each
+/// metric log, the ``MetricsLog/lineHash(_:)`` of every line up to the checkpoint's step
+/// (`logs.<file name>`, `U64`), so that a resume refuses a log changed since; the rest is in its
+/// metadata: under `repro`, a JSON ``Checkpoint/Header`` (step, loader state,
 /// optimizer state, configuration, seeds), and under `sha256`, the digest of that JSON followed by
 /// every tensor's bytes in name order, so a damaged checkpoint is detected and skipped.
 ///
@@ -46,11 +48,17 @@ public struct Checkpoint {
     public var model: [(name: String, tensor: Tensor)]
     /// The optimizer's buffers in its order.
     public var optimizer: [(name: String, tensor: Tensor)]
+    /// The line hashes of each metric log (by file name, e.g. `metrics.csv`) at the checkpoint's
+    /// step, the header first (``MetricsLog/lineHashes``); empty in checkpoints written before
+    /// Repro recorded them.
+    public var logLines: [String: [UInt64]]
 
-    public init(header: Header, model: [(name: String, tensor: Tensor)], optimizer: [(name: String, tensor: Tensor)]) {
+    public init(header: Header, model: [(name: String, tensor: Tensor)], optimizer: [(name: String, tensor: Tensor)],
+                logLines: [String: [UInt64]] = [:]) {
         self.header = header
         self.model = model
         self.optimizer = optimizer
+        self.logLines = logLines
     }
 
     /// The file name of the checkpoint after `step` steps: `step-00000042.safetensors`.
@@ -75,6 +83,7 @@ public struct Checkpoint {
                 tensors[prefix + name] = try SafeTensor(tensor.scalars, shape: tensor.shape)
             }
         }
+        for (name, hashes) in logLines { tensors["logs." + name] = try SafeTensor(hashes, shape: [hashes.count]) }
         let json = String(decoding: try Self.encoder.encode(header), as: UTF8.self)
         return SafeTensorsFile(tensors: tensors, metadata: ["repro": json, "sha256": Self.digest(json, tensors)])
     }
@@ -122,7 +131,12 @@ public struct Checkpoint {
                 return (String(key.dropFirst(prefix.count)), try Tensor(shape: shape, scalars: values))
             }
         }
-        return Checkpoint(header: header, model: try tensors("model."), optimizer: try tensors("optimizer."))
+        var logLines: [String: [UInt64]] = [:]
+        for key in file.tensors.keys where key.hasPrefix("logs.") {
+            logLines[String(key.dropFirst(5))] = try file.values(key, as: UInt64.self).values
+        }
+        return Checkpoint(header: header, model: try tensors("model."), optimizer: try tensors("optimizer."),
+                          logLines: logLines)
     }
 
     static let encoder: JSONEncoder = {

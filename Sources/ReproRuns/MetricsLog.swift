@@ -17,13 +17,28 @@ public struct MetricsLog: Sendable {
     public let columns: [String]
     /// The step of the last row, written or staged, or nil when there is none.
     public private(set) var lastStep: Int?
+    /// ``lineHash(_:)`` of every line written or staged, the header first. A checkpoint records
+    /// them (after a flush, they are the file's), so a resume finds any line changed since.
+    public private(set) var lineHashes: [UInt64]
     /// Rows staged by ``stage(step:_:)`` and not yet written.
     private var staged: [String] = []
 
-    init(path: String, columns: [String], lastStep: Int?) {
+    init(path: String, columns: [String], lastStep: Int?, lineHashes: [UInt64]) {
         self.path = path
         self.columns = columns
         self.lastStep = lastStep
+        self.lineHashes = lineHashes
+    }
+
+    /// The 64-bit FNV-1a hash of a line's bytes (without its line ending): what a checkpoint keeps
+    /// of each log line to name the first one changed after it was written.
+    public static func lineHash(_ line: some Sequence<UInt8>) -> UInt64 {
+        line.reduce(0xcbf2_9ce4_8422_2325 as UInt64) { ($0 ^ UInt64($1)) &* 0x0000_0100_0000_01b3 }
+    }
+
+    /// ``lineHash(_:)`` of each `\n`-terminated line of `bytes`.
+    static func lineHashes(_ bytes: ArraySlice<UInt8>) -> [UInt64] {
+        bytes.split(separator: 0x0A, omittingEmptySubsequences: false).dropLast().map { lineHash($0) }
     }
 
     /// Creates (or replaces) the log at `path` holding only the header row, atomically.
@@ -32,16 +47,18 @@ public struct MetricsLog: Sendable {
     ///   or contains `,`, `"`, CR or LF, or the file cannot be written.
     public static func create(at path: String, columns: [String]) throws -> MetricsLog {
         try validate(columns, path: path, location: "")
-        try AtomicFile.write(columns.joined(separator: ",") + "\n", to: path)
-        return MetricsLog(path: path, columns: columns, lastStep: nil)
+        let header = columns.joined(separator: ",")
+        try AtomicFile.write(header + "\n", to: path)
+        return MetricsLog(path: path, columns: columns, lastStep: nil, lineHashes: [lineHash(header.utf8)])
     }
 
     /// Opens the existing log at `path` for appending, after validating all of it (as `read(at:)`).
     ///
     /// - Throws: `RunFileError` naming the line and fault, or the system error.
     public static func open(at path: String) throws -> MetricsLog {
-        let table = try read(at: path)
-        return MetricsLog(path: path, columns: table.columns, lastStep: table.steps.last)
+        let bytes = try AtomicFile.read(path)
+        let table = try decode(bytes, source: path)
+        return MetricsLog(path: path, columns: table.columns, lastStep: table.steps.last, lineHashes: lineHashes(bytes[...]))
     }
 
     /// Reads and validates the whole log at `path`.
@@ -75,10 +92,65 @@ public struct MetricsLog: Sendable {
     ///   or the file cannot be read or written.
     @discardableResult
     public static func truncate(at path: String, keepingStepsThrough step: Int) throws -> Int {
+        let cut = try cut(at: path, keepingStepsThrough: step)
+        _ = try cut.commit()
+        return cut.rowCount
+    }
+
+    /// The log at `path` cut back to its rows with step ≤ `step`, in memory: the file is unchanged
+    /// until ``Cut/commit()``, so a resume checks everything before it writes anything.
+    ///
+    /// - Throws: as ``truncate(at:keepingStepsThrough:)``.
+    public static func cut(at path: String, keepingStepsThrough step: Int) throws -> Cut {
         let bytes = try AtomicFile.read(path)
         let parsed = try parse(bytes, path: path, keepingStepsThrough: step)
-        if parsed.keptLength < bytes.count { try AtomicFile.write(Array(bytes[..<parsed.keptLength]), to: path) }
-        return parsed.rows.count
+        return Cut(path: path, columns: parsed.columns, steps: parsed.rows.map { Int($0[0])! },
+                   kept: bytes[..<parsed.keptLength], originalLength: bytes.count)
+    }
+
+    /// A log cut back to a step in memory (``cut(at:keepingStepsThrough:)``).
+    public struct Cut: Sendable {
+        public let path: String
+        public let columns: [String]
+        /// The step of each kept row.
+        public let steps: [Int]
+        /// The kept bytes: the header and the kept rows, each line ending in `\n`.
+        let kept: ArraySlice<UInt8>
+        let originalLength: Int
+
+        /// The number of kept rows.
+        public var rowCount: Int { steps.count }
+
+        /// ``MetricsLog/lineHash(_:)`` of each kept line, the header first.
+        public var lineHashes: [UInt64] { MetricsLog.lineHashes(kept) }
+
+        /// Checks the kept lines against the ``MetricsLog/lineHashes`` a checkpoint recorded.
+        ///
+        /// - Parameter checkpoint: the checkpoint's file, for the message.
+        /// - Throws: `RunFileError` naming the log and the first line that differs, or saying how
+        ///   many rows are missing or too many.
+        public func verify(against recorded: [UInt64], checkpoint: String) throws {
+            let mine = lineHashes
+            if let line = zip(mine, recorded).enumerated().first(where: { $0.element.0 != $0.element.1 })?.offset {
+                throw RunFileError(source: path, location: "line \(line + 1)",
+                                   "differs from the line that \(checkpoint) recorded: the log was changed after it was written",
+                                   hint: "the run cannot be resumed exactly; restore the log or start a new run")
+            }
+            guard mine.count == recorded.count else {
+                let (have, need) = (mine.count - 1, recorded.count - 1)
+                throw RunFileError(source: path, "has \(have) rows through step \(steps.last ?? 0), but \(checkpoint) recorded \(need): "
+                                   + (have < need ? "\(need - have) rows are missing" : "\(have - need) rows too many"),
+                                   hint: "the run cannot be resumed exactly; restore the log or start a new run")
+            }
+        }
+
+        /// Writes the cut log (atomically, only when rows were cut) and opens it for appending.
+        ///
+        /// - Throws: `RunFileError` when the file cannot be written.
+        public func commit() throws -> MetricsLog {
+            if kept.count < originalLength { try AtomicFile.write(Array(kept), to: path) }
+            return MetricsLog(path: path, columns: columns, lastStep: steps.last, lineHashes: lineHashes)
+        }
     }
 
     /// Appends the row `step, values…` durably.
@@ -103,7 +175,9 @@ public struct MetricsLog: Sendable {
         guard step >= 0, step > (lastStep ?? -1) else {
             throw RunFileError(source: path, "step \(step) must be non-negative and after the last logged step \(lastStep.map(String.init) ?? "(none)")")
         }
-        staged.append(([String(step)] + values.map(\.text)).joined(separator: ","))
+        let row = ([String(step)] + values.map(\.text)).joined(separator: ",")
+        staged.append(row)
+        lineHashes.append(Self.lineHash(row.utf8))
         lastStep = step
     }
 

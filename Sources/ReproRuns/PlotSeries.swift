@@ -152,7 +152,7 @@ public struct PlotSeries: Sendable {
             lossBand = nil
             self.accuracy = accuracy
             accuracyBand = nil
-            digest = run.manifest.digest
+            digest = run.digest
             runCount = 1
             finalAccuracies = [run.manifest.finalMetrics.validationAccuracy * 100]
         case .sweep(_, let runs):

@@ -25,6 +25,8 @@ public struct Recipe {
     public let optimizer: any Optimizer
     public let schedule: any LearningRateSchedule
     public let streams: SeedStreams
+    /// The dataset's ``TensorDataset/contentDigest``, recorded in `run.json` and checked on resume.
+    public let datasetDigest: String
     /// The number of optimizer steps the run takes.
     public let totalSteps: Int
     public let batchesPerEpoch: Int
@@ -37,7 +39,9 @@ public struct Recipe {
         try configuration.validate()
         self.configuration = configuration
         let (dataset, imageSize) = try Self.loadDataset(configuration.dataset)
+        try Self.checkTrainable(dataset, configuration: configuration, imageSize: imageSize)
         self.imageSize = imageSize
+        datasetDigest = dataset.contentDigest
         (train, validation) = try dataset.split(validationFraction: configuration.validationFraction,
                                                 seed: configuration.dataSeed)
         normalization = imageSize == nil ? try FeatureNormalization(fitting: train)
@@ -77,6 +81,50 @@ public struct Recipe {
     public var dropoutKey: ThreefryKey { streams.key("dropout") }
 
     // MARK: - Parts
+
+    /// The most parameters a recipe's model may have (2^28, 1 GiB of `Float`s, held about four
+    /// times over by training), so that a mistyped width fails with a message, not an allocation.
+    static let parameterLimit = 1 << 28
+
+    /// Refuses a dataset the recipe cannot train meaningfully: too few samples to split, fewer
+    /// than two classes, a class with no sample (labels must be `0..<K`, every class present), an
+    /// augmentation shift as large as the image, or a model beyond ``parameterLimit``.
+    ///
+    /// - Throws: `DataError` naming the dataset, or ``RunFileError`` naming the configuration field.
+    static func checkTrainable(_ dataset: TensorDataset, configuration: TrainingConfiguration,
+                               imageSize: (height: Int, width: Int)?) throws {
+        let validationCount = Int((configuration.validationFraction * Double(dataset.count)).rounded(.toNearestOrEven))
+        guard validationCount >= 1, validationCount < dataset.count else {
+            throw DataError(source: dataset.source, "has \(dataset.count) samples: too few to hold out "
+                            + "\(configuration.validationFraction * 100) % for validation and train on the rest")
+        }
+        var counts = [Int](repeating: 0, count: dataset.classCount)
+        for label in dataset.labels { counts[label] += 1 }
+        let present = counts.filter { $0 > 0 }.count
+        guard present >= 2 else {
+            throw DataError(source: dataset.source, "every sample has the label \(dataset.labels[0]): a classifier needs at least two classes")
+        }
+        if let missing = counts.firstIndex(of: 0) {
+            throw DataError(source: dataset.source, "the labels go up to \(dataset.classCount - 1) (\(dataset.classCount) classes) but "
+                            + "label \(missing) never occurs (\(present) distinct labels): labels must be 0..<K with every class present")
+        }
+        if let imageSize, configuration.augmentShift >= min(imageSize.height, imageSize.width) {
+            throw RunFileError(source: "configuration", "--augment-shift must be smaller than the images "
+                               + "(\(imageSize.height)×\(imageSize.width)), got \(configuration.augmentShift)")
+        }
+        if configuration.model == "mlp" {
+            var (parameters, width) = (0, dataset.featureCount)
+            for hidden in configuration.hiddenSizes + [dataset.classCount] {
+                parameters += (width + 1) * hidden
+                width = hidden
+            }
+            guard parameters <= parameterLimit else {
+                throw RunFileError(source: "configuration", "--hidden \(configuration.hiddenSizes.map(String.init).joined(separator: ",")) "
+                                   + "makes a model of \(parameters) parameters for \(dataset.featureCount) features and "
+                                   + "\(dataset.classCount) classes, more than the \(parameterLimit) allowed")
+            }
+        }
+    }
 
     static func loadDataset(_ name: String) throws -> (TensorDataset, (height: Int, width: Int)?) {
         if name == "digits" { return (try Digits.load(), (Digits.height, Digits.width)) }

@@ -65,7 +65,7 @@ func localRunComparison(reference: (name: String, run: RunRecord), candidate: (n
 
     return ReportPairComparison(
         reference: reference.name, candidate: candidate.name,
-        identical: a.manifest.digest == b.manifest.digest,
+        identical: a.digest == b.digest,
         firstDivergingStep: diverging,
         largestLossDifference: largest(a.metrics, b.metrics, "loss", scale: 1),
         largestAccuracyDifference: largest(a.evaluations, b.evaluations, "validation_accuracy", scale: 100),

@@ -6,10 +6,10 @@ extension RunReport {
     public var digestGroups: [(digest: String, names: [String])] {
         var groups: [(digest: String, names: [String])] = []
         for (name, run) in runs {
-            if let index = groups.firstIndex(where: { $0.digest == run.manifest.digest }) {
+            if let index = groups.firstIndex(where: { $0.digest == run.digest }) {
                 groups[index].names.append(name)
             } else {
-                groups.append((run.manifest.digest, [name]))
+                groups.append((run.digest, [name]))
             }
         }
         return groups
@@ -19,7 +19,7 @@ extension RunReport {
         page.raw("<section id=\"verdict\">\n<h2>Verdict</h2>\n")
         guard runs.count >= 2 else {
             page.raw("<p>One run: nothing to compare. Its digest is <code>")
-            page.text(runs.first?.run.manifest.digest ?? "")
+            page.text(runs.first?.run.digest ?? "")
             page.raw("</code>.</p>\n</section>\n")
             return
         }
@@ -85,7 +85,7 @@ extension RunReport {
                        let metrics = run.manifest.finalMetrics
                        return [name, String(run.manifest.seed.seed), String(metrics.steps), metrics.trainLoss.description,
                                metrics.validationLoss.description, PlotNumber.fixed(metrics.validationAccuracy * 100, 2) + " %",
-                               String(run.manifest.digest.prefix(16)) + "…"]
+                               String(run.digest.prefix(16)) + "…"]
                    }, numeric: [1, 2, 3, 4, 5], monospace: [6])
         var groups: [(name: String, runs: [RunRecord])] = []
         for (input, name) in zip(inputs, PlotInput.displayNames(inputs)) {

@@ -61,17 +61,13 @@ public struct RunComparison: Sendable {
         self.b = b
         self.tolerance = tolerance
         var notes: [String] = []
-        var digests: [String] = []
-        for (label, run) in [("A", a), ("B", b)] {
-            let (digest, files) = try RunDigest.compute(directory: run.directory.path)
-            digests.append(digest)
-            if digest != run.manifest.digest {
-                let changed = RunDigest.files.filter { files[$0] != run.manifest.files[$0] }
-                notes.append("\(label): \(changed.isEmpty ? "the files" : changed.joined(separator: ", ")) changed after "
-                             + "the run finished (they do not match manifest.json's digest); compared as they are now")
-            }
+        for (label, run) in [("A", a), ("B", b)] where run.digest != run.manifest.digest {
+            notes.append(run.changedFiles.isEmpty
+                         ? "\(label): manifest.json records another digest than its files give (the manifest is damaged)"
+                         : "\(label): \(run.changedFiles.joined(separator: ", ")) changed after the run finished (they do not "
+                           + "match manifest.json's digest); compared as they are now")
         }
-        self.digests = (digests[0], digests[1])
+        self.digests = (a.digest, b.digest)
         metrics = try LogComparison(file: "metrics.csv", a.metrics, b.metrics, tolerance: tolerance)
         evaluations = try LogComparison(file: "eval.csv", a.evaluations, b.evaluations, tolerance: tolerance)
         weights = WeightComparison(try SafeTensorsFile(contentsOf: a.directory.modelFile),
@@ -84,7 +80,8 @@ public struct RunComparison: Sendable {
     ///
     /// - Throws: ``RunFileError`` naming the run and the problem (see ``RunRecord/load(_:)``).
     public init(_ pathA: String, _ pathB: String, tolerance: Tolerance? = nil) throws {
-        try self.init(try RunRecord.load(pathA), try RunRecord.load(pathB), tolerance: tolerance)
+        try self.init(try RunRecord.load(pathA, allowingChangedFiles: true), try RunRecord.load(pathB, allowingChangedFiles: true),
+                      tolerance: tolerance)
     }
 
     /// The verdict (see the type's documentation).

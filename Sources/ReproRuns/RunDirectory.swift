@@ -1,4 +1,11 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import ReproRandom
 
 /// A run directory (DESIGN.md §7) and the rules for starting and resuming one.
@@ -15,8 +22,21 @@ import ReproRandom
 /// ```
 public struct RunDirectory: Sendable {
     public let path: String
+    /// The writer's lock (``RunLock``) when the directory was opened for writing by
+    /// ``create(at:start:)`` or ``openForResume(_:)``, held as long as this value or a copy lives;
+    /// nil for a reader.
+    public let lock: RunLock?
 
-    public init(path: String) { self.path = path }
+    /// The run at `path`, for reading (no lock).
+    public init(path: String) {
+        self.path = path
+        lock = nil
+    }
+
+    private init(path: String, lock: RunLock) {
+        self.path = path
+        self.lock = lock
+    }
 
     public var startFile: String { path + "/run.json" }
     public var manifestFile: String { path + "/manifest.json" }
@@ -37,11 +57,16 @@ public struct RunDirectory: Sendable {
         public var seed: SeedRecord
         /// ISO 8601 UTC.
         public var startedAt: String
+        /// The content digest of the dataset the run started on (``TensorDataset/contentDigest``),
+        /// checked on every resume; nil in runs started before Repro recorded it.
+        public var datasetSHA256: String?
 
-        public init(configuration: TrainingConfiguration, seed: SeedRecord, startedAt: String) {
+        public init(configuration: TrainingConfiguration, seed: SeedRecord, startedAt: String,
+                    datasetSHA256: String? = nil) {
             self.configuration = configuration
             self.seed = seed
             self.startedAt = startedAt
+            self.datasetSHA256 = datasetSHA256
         }
 
         /// Parses and checks a `run.json` held in `bytes`; `source` names it in errors.
@@ -68,40 +93,34 @@ public struct RunDirectory: Sendable {
         }
     }
 
-    /// Creates a new run at `path` (the directory may not exist yet, or be empty) and writes
-    /// `run.json` and the empty logs.
+    /// Creates a new run at `path` (the directory may not exist yet, or be empty), locked for this
+    /// writer (``lock``), and writes `run.json` and the empty logs.
     ///
-    /// - Throws: ``RunFileError`` when `path` holds a finished run, an unfinished one (resume it),
-    ///   or other files; nothing there is changed.
+    /// - Throws: ``RunFileError`` when `path` is empty, lies inside another run, is not a
+    ///   directory, cannot be created, is locked by another writer, or holds a finished run, an
+    ///   unfinished one (resume it) or other files; nothing there is changed.
     public static func create(at path: String, start: Start) throws -> RunDirectory {
-        let directory = RunDirectory(path: path)
+        guard !path.isEmpty else { throw RunFileError(source: "--out", "the run directory must not be empty") }
+        try refuseInsideRun(path, what: "a new run", exceptItself: true)
+        try makeDirectory(path)
+        let directory = RunDirectory(path: path, lock: try RunLock(directory: path))
         let manager = FileManager.default
-        var isDirectory: ObjCBool = false
-        if manager.fileExists(atPath: path, isDirectory: &isDirectory) {
-            guard isDirectory.boolValue else { throw RunFileError(source: path, "exists and is not a directory") }
-            if manager.fileExists(atPath: directory.manifestFile) {
-                throw RunFileError(source: path, "already holds a finished run", hint: "choose another --out directory")
-            }
-            if manager.fileExists(atPath: directory.startFile) {
-                throw RunFileError(source: path, "already holds an unfinished run",
-                                   hint: "continue it with --resume \(path), or choose another --out directory")
-            }
-            // What `create` writes before run.json (a process killed in between leaves just these).
-            let interrupted = Set(["checkpoints", "metrics.csv", "eval.csv"])
-            let contents = ((try? manager.contentsOfDirectory(atPath: path)) ?? []).filter {
-                !(interrupted.contains($0) || $0.hasPrefix(".") && $0.contains(".tmp-"))
-            }
-            let checkpoints = (try? manager.contentsOfDirectory(atPath: directory.checkpointsDirectory)) ?? []
-            guard contents.isEmpty, checkpoints.isEmpty else {
-                let listing = ((try? manager.contentsOfDirectory(atPath: path)) ?? []).sorted().prefix(3)
-                throw RunFileError(source: path, "is not empty (\(listing.joined(separator: ", "))…)",
-                                   hint: "choose a new or empty --out directory")
-            }
+        if manager.fileExists(atPath: directory.manifestFile) {
+            throw RunFileError(source: path, "already holds a finished run", hint: "choose another --out directory")
+        }
+        if manager.fileExists(atPath: directory.startFile) {
+            throw RunFileError(source: path, "already holds an unfinished run",
+                               hint: "continue it with --resume \(path), or choose another --out directory")
+        }
+        let contents = (try? manager.contentsOfDirectory(atPath: path)) ?? []
+        guard contents.allSatisfy(isWrittenBeforeStart), ((try? manager.contentsOfDirectory(atPath: directory.checkpointsDirectory)) ?? []).isEmpty else {
+            throw RunFileError(source: path, "is not empty (\(contents.sorted().prefix(3).joined(separator: ", "))…)",
+                               hint: "choose a new or empty --out directory")
         }
         do {
             try manager.createDirectory(atPath: directory.checkpointsDirectory, withIntermediateDirectories: true)
         } catch {
-            throw RunFileError(source: path, "cannot create the run directory: \(error.localizedDescription)")
+            throw RunFileError(source: directory.checkpointsDirectory, "cannot create the directory: \(error.localizedDescription)")
         }
         _ = try MetricsLog.create(at: directory.metricsFile, columns: metricsColumns)
         _ = try MetricsLog.create(at: directory.evalFile, columns: evalColumns)
@@ -109,20 +128,93 @@ public struct RunDirectory: Sendable {
         return directory
     }
 
-    /// Opens an existing run to resume it.
+    /// Whether a file named `name` is one that ``create(at:start:)`` writes before `run.json`
+    /// (what a process killed in between leaves), or a temporary file of an atomic write.
+    private static func isWrittenBeforeStart(_ name: String) -> Bool {
+        ["checkpoints", "metrics.csv", "eval.csv"].contains(name) || name.hasPrefix(".") && name.contains(".tmp-")
+    }
+
+    /// Opens an existing run, locked for this writer (``lock``), to resume it.
     ///
-    /// - Throws: ``RunFileError`` when `path` is not a run directory (no `run.json`), the start
-    ///   file is damaged or from another version, or the run is already finished.
+    /// - Throws: ``RunFileError`` when `path` is not a run directory (no `run.json`), is locked by
+    ///   another writer, the start file is damaged or from another version, the run is already
+    ///   finished, or its `checkpoints/` directory is missing.
     public static func openForResume(_ path: String) throws -> (RunDirectory, Start) {
-        let directory = RunDirectory(path: path)
-        guard FileManager.default.fileExists(atPath: directory.startFile) else {
+        let manager = FileManager.default
+        var isDirectory: ObjCBool = false
+        let exists = manager.fileExists(atPath: path, isDirectory: &isDirectory)
+        guard !path.isEmpty, exists, isDirectory.boolValue else {
+            throw RunFileError(source: path.isEmpty ? "--resume" : path,
+                               "is not a Repro run directory (\(path.isEmpty ? "an empty path" : exists ? "not a directory" : "no such directory"))",
+                               hint: "--resume takes the --out directory of an earlier `repro train`")
+        }
+        let directory = RunDirectory(path: path, lock: try RunLock(directory: path))
+        guard manager.fileExists(atPath: directory.startFile) else {
+            let contents = (try? manager.contentsOfDirectory(atPath: path)) ?? []
+            if !contents.isEmpty, contents.allSatisfy(isWrittenBeforeStart) {
+                throw RunFileError(source: path, "holds a run that was interrupted before it started (no run.json yet)",
+                                   hint: "start it again with `repro train --out \(path)` and the same flags")
+            }
             throw RunFileError(source: path, "is not a Repro run directory (no run.json)",
                                hint: "--resume takes the --out directory of an earlier `repro train`")
         }
-        if FileManager.default.fileExists(atPath: directory.manifestFile) {
+        if manager.fileExists(atPath: directory.manifestFile) {
             throw RunFileError(source: path, "holds a finished run (manifest.json exists); there is nothing to resume")
         }
-        return (directory, try Start.decode(try AtomicFile.read(directory.startFile), source: directory.startFile))
+        let start = try Start.decode(try AtomicFile.read(directory.startFile, limit: startFileLimit), source: directory.startFile)
+        guard manager.fileExists(atPath: directory.checkpointsDirectory, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw RunFileError(source: directory.checkpointsDirectory, "is missing: the run is damaged and cannot be resumed exactly",
+                               hint: "start a new run")
+        }
+        return (directory, start)
+    }
+
+    /// The largest `run.json` read (a configuration and a seed record are a few KiB).
+    static let startFileLimit = 1 << 24
+
+    /// The run directory that `path` is or lies inside (`path` itself or an ancestor holding
+    /// `run.json` or `manifest.json`), or nil.
+    public static func enclosingRun(of path: String) -> String? {
+        var url = URL(fileURLWithPath: path).standardizedFileURL
+        while true {
+            let candidate = RunDirectory(path: url.path)
+            if FileManager.default.fileExists(atPath: candidate.startFile)
+                || FileManager.default.fileExists(atPath: candidate.manifestFile) { return url.path }
+            let parent = url.deletingLastPathComponent()
+            if parent.path == url.path { return nil }
+            url = parent
+        }
+    }
+
+    /// Refuses an output path that is, or lies inside, a run directory: no command writes its
+    /// output into a run (a run's files are its writer's alone).
+    ///
+    /// - Parameters:
+    ///   - what: what would be written there, for the message ("the plot", "a new run").
+    ///   - exceptItself: only `path`'s ancestors count (a new run's own directory is checked by
+    ///     ``create(at:start:)`` itself).
+    /// - Throws: ``RunFileError`` naming `path` and the run.
+    public static func refuseInsideRun(_ path: String, what: String, exceptItself: Bool = false) throws {
+        guard !path.isEmpty else { throw RunFileError(source: "(empty path)", "an output path must not be empty") }
+        let parent = URL(fileURLWithPath: path).standardizedFileURL.deletingLastPathComponent().path
+        guard let run = enclosingRun(of: exceptItself ? parent : path) else { return }
+        throw RunFileError(source: path, "lies inside the run \(run); \(what) may not be written there",
+                           hint: "choose a path outside every run directory")
+    }
+
+    /// Creates the directory `path` and its parents where missing, with the system's reason when
+    /// it cannot (`Not a directory`, `Permission denied`, …).
+    static func makeDirectory(_ path: String) throws {
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) {
+            guard isDirectory.boolValue else { throw RunFileError(source: path, "exists and is not a directory") }
+            return
+        }
+        let parent = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        if parent != path, !parent.isEmpty { try makeDirectory(parent) }
+        if mkdir(path, 0o777) != 0, errno != EEXIST {
+            throw RunFileError.system(path, "cannot create the directory", errorNumber: errno)
+        }
     }
 
     /// The newest checkpoint that loads and passes its checksum; damaged ones are reported through

@@ -93,10 +93,18 @@ public enum RunDigest {
 
     /// The digest of the files in `directory`, and the sha256 of each.
     public static func compute(directory: String) throws -> (digest: String, files: [String: String]) {
+        var contents: [String: [UInt8]] = [:]
+        for name in files { contents[name] = try AtomicFile.read(directory + "/" + name) }
+        return compute(contents)
+    }
+
+    /// The digest of the files' contents (by name; each of ``files`` must be there), and the
+    /// sha256 of each.
+    public static func compute(_ contents: [String: [UInt8]]) -> (digest: String, files: [String: String]) {
         var hash = SHA256()
         var each: [String: String] = [:]
         for name in files {
-            let data = try AtomicFile.read(directory + "/" + name)
+            let data = contents[name]!
             hash.update(Array("\(name)\0\(data.count)\0".utf8))
             hash.update(data)
             each[name] = SHA256.hexDigest(of: data)

@@ -1,10 +1,16 @@
 import Foundation
 
-/// A finished run as the run tools read it: its manifest and metric logs, validated. The tools
-/// only read; they never modify a run.
+/// A finished run as the run tools read it: its manifest and metric logs, validated, and its
+/// digest recomputed from the files. The tools only read; they never modify a run, and they never
+/// take a verdict from what a file claims: identity is ``digest``, not the manifest's.
 public struct RunRecord: Sendable {
     public let directory: RunDirectory
     public let manifest: RunManifest
+    /// The run's digest recomputed from its files (``RunDigest``).
+    public let digest: String
+    /// The digest's files whose sha256 differs from what `manifest.json` records (changed after
+    /// the run finished); empty for an intact run.
+    public let changedFiles: [String]
     /// `metrics.csv`: step, epoch, loss, learning_rate.
     public let metrics: MetricsTable
     /// `eval.csv`: step, epoch, validation_loss, validation_accuracy.
@@ -13,12 +19,16 @@ public struct RunRecord: Sendable {
     /// A short name for messages and legends: the directory's last component.
     public var name: String { URL(fileURLWithPath: directory.path).lastPathComponent }
 
-    /// Loads the run at `path`.
+    /// Loads the run at `path` and recomputes its digest.
     ///
+    /// - Parameter allowingChangedFiles: load a run whose files no longer match its manifest
+    ///   (``changedFiles`` names them), for `repro compare`, which compares files as they are;
+    ///   every other tool refuses such a run.
     /// - Throws: ``RunFileError`` naming the run and the problem: not a run directory, an
     ///   unfinished run (no manifest), a damaged or other-version manifest, a missing or malformed
-    ///   log, or logs without the expected columns.
-    public static func load(_ path: String) throws -> RunRecord {
+    ///   log, logs without the expected columns, or (unless allowed) a file whose sha256 is not
+    ///   the one `manifest.json` records.
+    public static func load(_ path: String, allowingChangedFiles: Bool = false) throws -> RunRecord {
         let directory = RunDirectory(path: path)
         let manager = FileManager.default
         var isDirectory: ObjCBool = false
@@ -33,8 +43,10 @@ public struct RunRecord: Sendable {
             throw RunFileError(source: path, "is not a Repro run directory (no manifest.json)")
         }
         let manifest = try RunManifest.read(directory.manifestFile)
-        let metrics = try MetricsLog.read(at: directory.metricsFile)
-        let evaluations = try MetricsLog.read(at: directory.evalFile)
+        var contents: [String: [UInt8]] = [:]
+        for name in RunDigest.files { contents[name] = try AtomicFile.read(path + "/" + name) }
+        let metrics = try MetricsLog.decode(contents["metrics.csv"]!, source: directory.metricsFile)
+        let evaluations = try MetricsLog.decode(contents["eval.csv"]!, source: directory.evalFile)
         for (table, columns, file) in [(metrics, RunDirectory.metricsColumns, directory.metricsFile),
                                        (evaluations, RunDirectory.evalColumns, directory.evalFile)] {
             guard table.columns == columns else {
@@ -42,6 +54,17 @@ public struct RunRecord: Sendable {
                                    + table.columns.joined(separator: ","))
             }
         }
-        return RunRecord(directory: directory, manifest: manifest, metrics: metrics, evaluations: evaluations)
+        let (digest, files) = RunDigest.compute(contents)
+        let changed = RunDigest.files.filter { files[$0] != manifest.files[$0] }
+        if !allowingChangedFiles, digest != manifest.digest {
+            let file = changed.first.map { path + "/" + $0 } ?? directory.manifestFile
+            throw RunFileError(source: file, changed.isEmpty
+                               ? "records the digest \(manifest.digest), but the run's files give \(digest): the manifest is damaged"
+                               : "does not match the sha256 that manifest.json records (\(manifest.files[changed[0]] ?? "none")): "
+                                 + "it was changed after the run finished, so the run is damaged",
+                               hint: "`repro compare` compares damaged runs as their files are now")
+        }
+        return RunRecord(directory: directory, manifest: manifest, digest: digest, changedFiles: changed,
+                         metrics: metrics, evaluations: evaluations)
     }
 }

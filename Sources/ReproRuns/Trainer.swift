@@ -39,9 +39,22 @@ public final class Trainer {
 
     /// - Parameter resuming: true when the directory was opened with
     ///   ``RunDirectory/openForResume(_:)`` (the resumption is recorded in `resumes.log`).
-    public init(directory: RunDirectory, start: RunDirectory.Start, runtime: RuntimeOptions,
-                progress: any TrainingProgress, resuming: Bool) throws {
-        self.recipe = try Recipe(start.configuration)
+    /// - Throws: as ``Recipe/init(_:)``, and ``TrainingError`` when the dataset's content differs
+    ///   from the one the run started on (`run.json`'s `datasetSHA256`).
+    public convenience init(directory: RunDirectory, start: RunDirectory.Start, runtime: RuntimeOptions,
+                            progress: any TrainingProgress, resuming: Bool) throws {
+        try self.init(recipe: try Recipe(start.configuration), directory: directory, start: start, runtime: runtime,
+                      progress: progress, resuming: resuming)
+    }
+
+    init(recipe: Recipe, directory: RunDirectory, start: RunDirectory.Start, runtime: RuntimeOptions,
+         progress: any TrainingProgress, resuming: Bool) throws {
+        if let recorded = start.datasetSHA256, recorded != recipe.datasetDigest {
+            throw TrainingError(message: "\(start.configuration.dataset): the dataset's content changed since the run started "
+                                + "(sha256 \(recorded.prefix(16))… in \(directory.startFile), \(recipe.datasetDigest.prefix(16))… now): "
+                                + "resuming would train on other data; restore the original data or start a new run")
+        }
+        self.recipe = recipe
         self.directory = directory
         self.start = start
         self.runtime = runtime
@@ -76,9 +89,9 @@ public final class Trainer {
         let optimizer = recipe.optimizer
         let loader = try recipe.trainLoader(workers: runtime.workers)
         directory.removeTemporaryFiles()
-
         var step = 0
         var completedEpochs = 0
+        var restored: (path: String, checkpoint: Checkpoint)?
         if let (path, checkpoint) = directory.latestCheckpoint(warn: progress.warn) {
             guard checkpoint.header.configuration == configuration else {
                 throw TrainingError(message: "\(path): the checkpoint (step \(checkpoint.header.step)) was written "
@@ -90,25 +103,35 @@ public final class Trainer {
             try loader.restore(checkpoint.header.loader)
             step = checkpoint.header.step
             completedEpochs = checkpoint.header.loader.epoch
-        }
-        // Logs back to the checkpoint's step (or to the header only): a resumed run's logs are
-        // byte-identical to an uninterrupted run's.
-        try MetricsLog.truncate(at: directory.metricsFile, keepingStepsThrough: step)
-        try MetricsLog.truncate(at: directory.evalFile, keepingStepsThrough: step)
-        var metrics = try MetricsLog.open(at: directory.metricsFile)
-        var evaluations = try MetricsLog.open(at: directory.evalFile)
-        // One metrics row per step and one evaluation per completed epoch must reach the checkpoint.
-        for (log, expected, what) in [(metrics, step, "step"), (evaluations, completedEpochs, "completed epoch")] {
-            let rows = try MetricsLog.read(at: log.path).rows.count
-            guard rows == expected else {
-                throw TrainingError(message: "\(log.path): has \(rows) rows but the checkpoint at step \(step) needs one "
-                                    + "per \(what) (\(expected)): rows are missing, so the run cannot be resumed exactly; "
-                                    + "start a new run")
-            }
+            restored = (path, checkpoint)
         }
         if let stop = runtime.stopAfterStep, stop <= step {
             throw TrainingError(message: "--stop-after-step \(stop) is not after step \(step), where this run resumes")
         }
+        // The logs as they must be at the checkpoint's step: one metrics row per step, one
+        // evaluation per completed epoch, each line as the checkpoint recorded it. Checked in
+        // memory; only a resume known to proceed cuts the files back (so that a resumed run's logs
+        // are byte-identical to an uninterrupted run's).
+        let metricsCut = try MetricsLog.cut(at: directory.metricsFile, keepingStepsThrough: step)
+        let evaluationsCut = try MetricsLog.cut(at: directory.evalFile, keepingStepsThrough: step)
+        for (cut, columns, expected, what) in [(metricsCut, RunDirectory.metricsColumns, step, "step"),
+                                               (evaluationsCut, RunDirectory.evalColumns, completedEpochs, "completed epoch")] {
+            guard cut.columns == columns else {
+                throw TrainingError(message: "\(cut.path): line 1: expected the columns \(columns.joined(separator: ",")), "
+                                    + "found \(cut.columns.joined(separator: ",")); the run cannot be resumed exactly")
+            }
+            let name = URL(fileURLWithPath: cut.path).lastPathComponent
+            if let (path, checkpoint) = restored, let recorded = checkpoint.logLines[name] {
+                try cut.verify(against: recorded, checkpoint: path)
+            } else if cut.rowCount != expected {
+                let (have, need) = (cut.rowCount, expected)
+                throw TrainingError(message: "\(cut.path): has \(have) rows through step \(step), but the run needs one per "
+                                    + "\(what) there (\(need)): " + (have < need ? "\(need - have) rows are missing" : "\(have - need) rows too many")
+                                    + ", so the run cannot be resumed exactly; start a new run")
+            }
+        }
+        var metrics = try metricsCut.commit()
+        var evaluations = try evaluationsCut.commit()
         if resuming { try AtomicFile.appendLine(String(step), to: directory.resumesFile) }
 
         let total = recipe.totalSteps
@@ -122,16 +145,13 @@ public final class Trainer {
             try evaluations.flush()
             let header = Checkpoint.Header(step: step, loader: loader.state, optimizer: optimizer.state(),
                                            configuration: configuration, seed: start.seed)
-            try Checkpoint(header: header, model: model.parameterTensors(), optimizer: optimizer.stateTensors())
+            try Checkpoint(header: header, model: model.parameterTensors(), optimizer: optimizer.stateTensors(),
+                           logLines: ["metrics.csv": metrics.lineHashes, "eval.csv": evaluations.lineHashes])
                 .write(to: directory.checkpointsDirectory + "/" + Checkpoint.fileName(step: step))
         }
         func evaluate(epoch: Int) throws {
             let (loss, accuracy) = try validate()
-            // A process killed while overwriting this step's checkpoint at an epoch's end resumes
-            // from the step's earlier checkpoint with this row already logged (the same values).
-            if (evaluations.lastStep ?? -1) < step {
-                try evaluations.stage(step: step, [.int(epoch), .float(loss), .double(accuracy)])
-            }
+            try evaluations.stage(step: step, [.int(epoch), .float(loss), .double(accuracy)])
             lastEvaluation = (step, loss, accuracy)
             progress.evaluated(step: step, epoch: epoch, loss: loss, accuracy: accuracy)
         }
@@ -161,7 +181,10 @@ public final class Trainer {
             step += 1
             try metrics.stage(step: step, [.int(epoch), .float(lastLoss), .double(learningRate)])
             progress.stepped(step, totalSteps: total, epoch: epoch, loss: lastLoss)
-            if configuration.checkpointEvery > 0, step % configuration.checkpointEvery == 0, step < total {
+            // An epoch's last step is checkpointed once, after its evaluation (above): writing it
+            // twice would leave a kill window between the evaluation row and the second write.
+            if configuration.checkpointEvery > 0, step % configuration.checkpointEvery == 0, step < total,
+               step % recipe.batchesPerEpoch != 0 {
                 try checkpoint()
             }
             if step == runtime.stopAfterStep, step < total {
@@ -229,14 +252,19 @@ extension Trainer {
             throw TrainingError(message: "the seed record's seed \(seed.seed) is not the configuration's seed \(configuration.seed)")
         }
         try configuration.validate()
-        let start = RunDirectory.Start(configuration: configuration, seed: seed, startedAt: RunDirectory.now())
+        // The data and model first: a dataset that cannot be read leaves no directory behind.
+        let recipe = try Recipe(configuration)
+        let start = RunDirectory.Start(configuration: configuration, seed: seed, startedAt: RunDirectory.now(),
+                                       datasetSHA256: recipe.datasetDigest)
         let directory = try RunDirectory.create(at: path, start: start)
-        return try Trainer(directory: directory, start: start, runtime: runtime, progress: progress, resuming: false).run()
+        return try Trainer(recipe: recipe, directory: directory, start: start, runtime: runtime, progress: progress,
+                           resuming: false).run()
     }
 
     /// Continues the unfinished run in `path` from its newest complete checkpoint.
     ///
-    /// - Throws: as ``RunDirectory/openForResume(_:)`` and ``run()``.
+    /// - Throws: as ``RunDirectory/openForResume(_:)`` and ``run()``; ``TrainingError`` when the
+    ///   dataset's content changed since the run started.
     public static func resume(_ path: String, runtime: RuntimeOptions = RuntimeOptions(),
                               progress: any TrainingProgress = ConsoleProgress()) throws -> TrainingOutcome {
         let (directory, start) = try RunDirectory.openForResume(path)

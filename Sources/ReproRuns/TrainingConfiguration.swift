@@ -48,6 +48,15 @@ public struct TrainingConfiguration: Codable, Sendable, Hashable {
 
     public init(seed: UInt64) { self.seed = seed }
 
+    /// Bounds that keep every count and product of a run far from `Int`'s limits (a total step
+    /// count is at most epochs × samples) and a mistyped value from becoming an allocation.
+    public static let maxEpochs = 1_000_000
+    public static let maxSteps = 1 << 40
+    public static let maxBatchSize = 1 << 20
+    public static let maxWidth = 1 << 16
+    public static let maxHiddenLayers = 64
+    public static let maxShift = 4096
+
     /// Checks the values, naming the flag to change.
     ///
     /// - Throws: ``RunFileError`` with source `configuration`.
@@ -56,22 +65,25 @@ public struct TrainingConfiguration: Codable, Sendable, Hashable {
             if !condition { throw RunFileError(source: "configuration", message) }
         }
         try require(["mlp", "cnn"].contains(model), "model must be mlp or cnn, got '\(model)'")
-        try require(hiddenSizes.allSatisfy { $0 >= 1 }, "hidden sizes must be at least 1, got \(hiddenSizes)")
-        try require((0..<1).contains(dropout), "dropout must be in [0, 1), got \(dropout)")
-        try require(epochs >= 1, "--epochs must be at least 1, got \(epochs)")
-        try require((maxSteps ?? 1) >= 1, "--max-steps must be at least 1, got \(maxSteps ?? 0)")
-        try require(batchSize >= 1, "--batch-size must be at least 1, got \(batchSize)")
+        try require((1...Self.maxHiddenLayers).contains(hiddenSizes.count),
+                    "--hidden takes 1 to \(Self.maxHiddenLayers) widths, got \(hiddenSizes.count)")
+        try require(hiddenSizes.allSatisfy { (1...Self.maxWidth).contains($0) },
+                    "--hidden widths must be 1 to \(Self.maxWidth), got \(hiddenSizes.map(String.init).joined(separator: ","))")
+        try require((0..<1).contains(dropout), "--dropout must be in [0, 1), got \(dropout)")
+        try require((1...Self.maxEpochs).contains(epochs), "--epochs must be 1 to \(Self.maxEpochs), got \(epochs)")
+        try require((1...Self.maxSteps).contains(maxSteps ?? 1), "--max-steps must be 1 to \(Self.maxSteps), got \(maxSteps ?? 0)")
+        try require((1...Self.maxBatchSize).contains(batchSize), "--batch-size must be 1 to \(Self.maxBatchSize), got \(batchSize)")
         try require(["sgd", "adam", "adamw"].contains(optimizer), "optimizer must be sgd, adam or adamw, got '\(optimizer)'")
         try require(learningRate > 0 && learningRate.isFinite, "--lr must be positive and finite, got \(learningRate)")
         try require(momentum >= 0 && momentum < 1, "momentum must be in [0, 1), got \(momentum)")
-        try require(weightDecay >= 0 && weightDecay.isFinite, "weight decay must be non-negative, got \(weightDecay)")
+        try require(weightDecay >= 0 && weightDecay.isFinite, "--weight-decay must be non-negative and finite, got \(weightDecay)")
         try require(["cosine", "constant", "step"].contains(schedule), "schedule must be cosine, constant or step, got '\(schedule)'")
-        try require(warmupSteps >= 0, "warmup steps must be non-negative, got \(warmupSteps)")
+        try require((0...Self.maxSteps).contains(warmupSteps), "warmup steps must be 0 to \(Self.maxSteps), got \(warmupSteps)")
         try require((0..<1).contains(validationFraction) && validationFraction > 0,
                     "validation fraction must be in (0, 1), got \(validationFraction)")
-        try require(augmentShift >= 0 && augmentNoise >= 0 && augmentNoise.isFinite,
-                    "augmentation shift and noise must be non-negative, got \(augmentShift) and \(augmentNoise)")
-        try require(checkpointEvery >= 0, "--checkpoint-every must be non-negative, got \(checkpointEvery)")
+        try require((0...Self.maxShift).contains(augmentShift), "--augment-shift must be 0 to \(Self.maxShift), got \(augmentShift)")
+        try require(augmentNoise >= 0 && augmentNoise.isFinite, "--augment-noise must be non-negative and finite, got \(augmentNoise)")
+        try require((0...Self.maxSteps).contains(checkpointEvery), "--checkpoint-every must be 0 to \(Self.maxSteps), got \(checkpointEvery)")
         try require(!benchmark || allowNondeterministic,
                     "--benchmark picks kernels by timing, which is nondeterministic: add --allow-nondeterministic")
     }

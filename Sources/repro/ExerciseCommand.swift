@@ -78,7 +78,7 @@ struct ExerciseCommand: ParsableCommand {
         print("training \(trainings.count) runs, each in its own process …")
         try train(trainings)
 
-        let runs = try [first, again, next].map(RunRecord.load)
+        let runs = try [first, again, next].map { try RunRecord.load($0) }
         let spreadRuns = [runs[0], runs[2]] + (try (2..<UInt64(spread)).map {
             try RunRecord.load("\(directory)/spread/seed-\(seed + $0)")
         })
@@ -92,7 +92,7 @@ struct ExerciseCommand: ParsableCommand {
         let report = try RunReport(inputs: inputs + spreadInput, options: options)
         try ToolOutput.write(report.html(), to: directory + "/report.html", outside: runs)
 
-        let identical = runs[0].manifest.digest == runs[1].manifest.digest
+        let identical = runs[0].digest == runs[1].digest
         print(Self.sameSeedVerdict(seed: seed, runs[0], runs[1]))
         print(Self.nextSeedVerdict(seed: seed, runs[0], runs[2], spread: spreadRuns, seeds: seed...(seed + UInt64(spread) - 1)))
         if allowNondeterministic {
@@ -138,12 +138,12 @@ struct ExerciseCommand: ParsableCommand {
     }
 
     static func sameSeedVerdict(seed: UInt64, _ a: RunRecord, _ b: RunRecord) -> String {
-        if a.manifest.digest == b.manifest.digest {
-            return "seed \(seed) vs seed \(seed): bitwise identical (digest \(a.manifest.digest.prefix(16))…)"
+        if a.digest == b.digest {
+            return "seed \(seed) vs seed \(seed): bitwise identical (digest \(a.digest.prefix(16))…)"
         }
         let step = firstDivergence(a, b).map { "diverge at step \($0)" } ?? "same logs, different weights"
-        return "seed \(seed) vs seed \(seed): NOT identical: \(step) (digests \(a.manifest.digest.prefix(12))… and "
-            + "\(b.manifest.digest.prefix(12))…); run `repro compare \(a.directory.path) \(b.directory.path)`"
+        return "seed \(seed) vs seed \(seed): NOT identical: \(step) (digests \(a.digest.prefix(12))… and "
+            + "\(b.digest.prefix(12))…); run `repro compare \(a.directory.path) \(b.directory.path)`"
     }
 
     static func nextSeedVerdict(seed: UInt64, _ a: RunRecord, _ b: RunRecord, spread: [RunRecord],
@@ -161,10 +161,10 @@ struct ExerciseCommand: ParsableCommand {
     }
 
     static func nondeterministicVerdict(seed: UInt64, _ a: RunRecord, _ b: RunRecord, strict: RunRecord) -> String {
-        let pair = a.manifest.digest == b.manifest.digest
+        let pair = a.digest == b.digest
             ? "bitwise identical this time (the timed kernel choice happened to agree)"
             : "NOT identical: " + (firstDivergence(a, b).map { "diverge at step \($0)" } ?? "same logs, different weights")
-        let versusStrict = a.manifest.digest == strict.manifest.digest ? "same bits as" : "different bits from"
+        let versusStrict = a.digest == strict.digest ? "same bits as" : "different bits from"
         return "seed \(seed) vs seed \(seed) with --allow-nondeterministic --benchmark: \(pair); \(versusStrict) "
             + "the deterministic run"
     }

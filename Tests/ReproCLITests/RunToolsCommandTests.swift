@@ -76,7 +76,7 @@ import Testing
         (["compare", "@/runs/a", "@/future"], "future/manifest.json: manifest schema version 2"),
         (["compare", "@/runs/a", "@/runs/b", "--rtol=-1"], "--rtol must be a non-negative number"),
         (["compare", "@/runs/a"], "<run-b>"),
-        (["stats", "@/nan"], "nan/metrics.csv: step 1: loss is nan"),
+        (["stats", "@/nan"], "nan/metrics.csv: does not match the sha256 that manifest.json records"),
         (["stats", "@/lengths"], "lengths/seed-9/metrics.csv: logs 1 row (step 1), but"),
         (["stats", "@/failed"], "failed/seed-2: is an unfinished run"),
         (["stats", "@/runs/sweep", "--baseline", "@/failed"], "failed/seed-2: is an unfinished run"),

@@ -100,8 +100,8 @@ import Testing
              why: "mid-epoch"),
         Stop(step: 23, checkpointEvery: 10, checkpoints: [10, 20], resumesAt: 20, threads: 1, workers: 3,
              why: "the epoch's last step, before its evaluation and checkpoint"),
-        Stop(step: 23, checkpointEvery: 23, checkpoints: [23], resumesAt: 23, threads: 2, workers: 1,
-             why: "the epoch's last step, checkpointed before the epoch-end evaluation"),
+        Stop(step: 23, checkpointEvery: 1, checkpoints: Array(1...22), resumesAt: 22, threads: 2, workers: 1,
+             why: "the epoch's last step, checkpointed only after the epoch-end evaluation, never twice"),
         // Resuming from the epoch-end checkpoint (step 23) is covered by
         // resumedTwiceIsIdenticalAndRecordsBothSteps and the bad-input tests.
     ])

@@ -153,6 +153,7 @@ import Testing
             let twice = try Self.sweep("twice", seeds: 1...2, in: directory)
             #expect(message([twice, twice + "/seed-1"]).contains("twice/seed-1: is given twice"))
 
+            // A log changed after the run finished: the digest recomputed from the files says so.
             let edited = try Self.sweep("edited", seeds: 1...2, in: directory)
             let evalFile = edited + "/seed-1/eval.csv"
             let text = try String(contentsOfFile: evalFile, encoding: .utf8)
@@ -160,7 +161,17 @@ import Testing
             let lastFields = lines.last!.split(separator: ",")
             try AtomicFile.write((lines.dropLast() + [lastFields.dropLast().joined(separator: ",") + ",0.5"])
                 .joined(separator: "\n") + "\n", to: evalFile)
-            #expect(message([edited]).contains("edited/seed-1: the logs' last rows"))
+            #expect(message([edited]).contains("edited/seed-1/eval.csv: does not match the sha256 that manifest.json records"))
+
+            // A manifest whose final metrics disagree with intact logs.
+            let claimed = try Self.sweep("claimed", seeds: 1...2, in: directory)
+            let manifestFile = claimed + "/seed-1/manifest.json"
+            var manifest = try JSONSerialization.jsonObject(with: Data(AtomicFile.read(manifestFile))) as! [String: Any]
+            var final = manifest["finalMetrics"] as! [String: Any]
+            final["validationAccuracy"] = 0.5
+            manifest["finalMetrics"] = final
+            try AtomicFile.write(Array(try JSONSerialization.data(withJSONObject: manifest)), to: manifestFile)
+            #expect(message([claimed]).contains("claimed/seed-1: the logs' last rows"))
         }
     }
 

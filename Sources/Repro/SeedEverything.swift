@@ -1,4 +1,5 @@
 import Foundation
+import ReproTensor
 import Synchronization
 
 private let defaultGeneratorStorage = Mutex<Generator<PCG64>?>(nil)
@@ -20,8 +21,7 @@ public func seedEverything(_ seed: UInt64?) -> SeedRecord {
     } else {
         var system = SystemRandomNumberGenerator()
         root = system.next()
-        FileHandle.standardError.write(Data(
-            "repro: no seed given; drew seed \(root) (recorded; pass it to repeat this run)\n".utf8))
+        writeToStandardError("repro: no seed given; drew seed \(root) (recorded; pass it to repeat this run)\n")
     }
     let streams = SeedStreams(seed: root)
     defaultGeneratorStorage.withLock { $0 = streams.generator("default") }

@@ -175,7 +175,7 @@ public struct RunDirectory: Sendable {
     /// The run directory that `path` is or lies inside (`path` itself or an ancestor holding
     /// `run.json` or `manifest.json`), or nil.
     public static func enclosingRun(of path: String) -> String? {
-        var url = URL(fileURLWithPath: path).standardizedFileURL
+        var url = URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath()
         while true {
             let candidate = RunDirectory(path: url.path)
             if FileManager.default.fileExists(atPath: candidate.startFile)

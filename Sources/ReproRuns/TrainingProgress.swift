@@ -1,4 +1,5 @@
 import Foundation
+import ReproTensor
 
 /// Where a ``Trainer`` reports what it does.
 public protocol TrainingProgress: AnyObject {
@@ -81,5 +82,6 @@ public final class ConsoleProgress: TrainingProgress {
         Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
     }
 
-    private func write(_ text: String) { FileHandle.standardError.write(Data(text.utf8)) }
+    /// Ignores failures (``writeToStandardError(_:)``): a closed or full terminal never stops training.
+    private func write(_ text: String) { writeToStandardError(text) }
 }

@@ -76,7 +76,7 @@ public enum Determinism {
         guard current.warnOnly else { throw error }
         let first = warned.withLock { $0.insert(op).inserted }
         if first {
-            FileHandle.standardError.write(Data("warning: \(error.description)\n".utf8))
+            writeToStandardError("warning: \(error.description)\n")
         }
     }
 }

@@ -1,29 +1,79 @@
+import Dispatch
 import Foundation
+import Synchronization
 
 /// Runs this executable again as a child process (each training of a sweep or the exercise in its
 /// own process, so nothing is shared between them but the files).
-struct ChildProcess {
+///
+/// Standard output and error are read by two threads while the child runs, so a child that writes
+/// more than a pipe holds to either never blocks.
+final class ChildProcess {
     let arguments: [String]
-    let process = Process()
-    private let errorPipe = Pipe()
-    private let outputPipe = Pipe()
+    private let process = Process()
+    private let state = State()
+    private let readers = DispatchGroup()
 
-    /// Starts `repro ARGUMENTS`, with standard output and error captured.
-    init(_ arguments: [String]) throws {
+    /// What the reading threads and the termination handler share: the output and error bytes
+    /// read so far, and whether the child has ended.
+    private final class State: Sendable {
+        let captured = Mutex([Data(), Data()])
+        let exited = Mutex(false)
+    }
+
+    /// Starts `repro ARGUMENTS` with standard output and error captured; `onExit` is called (on
+    /// another thread) once the child has ended.
+    init(_ arguments: [String], onExit: @escaping @Sendable () -> Void = {}) throws {
         self.arguments = arguments
         process.executableURL = URL(fileURLWithPath: Self.executable)
         process.arguments = arguments
+        let outputPipe = Pipe(), errorPipe = Pipe()
         process.standardOutput = outputPipe
         process.standardError = errorPipe
+        process.terminationHandler = { [state] _ in
+            state.exited.withLock { $0 = true }
+            onExit()
+        }
         try process.run()
+        for (index, reading) in [outputPipe.fileHandleForReading, errorPipe.fileHandleForReading].enumerated() {
+            readers.enter()
+            DispatchQueue.global().async { [state, readers] in
+                let data = reading.readDataToEndOfFile()
+                state.captured.withLock { $0[index] = data }
+                readers.leave()
+            }
+        }
     }
+
+    /// Whether the child has ended.
+    var hasExited: Bool { state.exited.withLock { $0 } }
 
     /// Waits for the child; returns its exit status and its output and error text.
     func wait() -> (status: Int32, output: String, error: String) {
-        let output = outputPipe.fileHandleForReading.readDataToEndOfFile()
-        let error = errorPipe.fileHandleForReading.readDataToEndOfFile()
+        readers.wait()
         process.waitUntilExit()
+        let (output, error) = state.captured.withLock { ($0[0], $0[1]) }
         return (process.terminationStatus, String(decoding: output, as: UTF8.self), String(decoding: error, as: UTF8.self))
+    }
+
+    /// Runs `jobs` as child processes, at most `parallel` at a time, and hands each result to
+    /// `finished` as soon as that child ends (not in start order, so a slow run never idles the
+    /// other slots). `arguments` gives a job's arguments, or nil to skip it.
+    static func runAll<Job>(_ jobs: [Job], parallel: Int, arguments: (Job) throws -> [String]?,
+                            finished: (Job, (status: Int32, output: String, error: String)) throws -> Void) throws {
+        let ended = DispatchSemaphore(value: 0)
+        var pending = jobs[...]
+        var running: [(job: Job, child: ChildProcess)] = []
+        while true {
+            while running.count < parallel, let job = pending.popFirst() {
+                guard let arguments = try arguments(job) else { continue }
+                running.append((job, try ChildProcess(arguments, onExit: { ended.signal() })))
+            }
+            guard !running.isEmpty else { return }
+            ended.wait()
+            let index = running.firstIndex { $0.child.hasExited }!
+            let (job, child) = running.remove(at: index)
+            try finished(job, child.wait())
+        }
     }
 
     /// This executable: `/proc/self/exe` where it exists, else the path it was started with.

@@ -50,6 +50,7 @@ struct ExerciseCommand: ParsableCommand {
             guard isEmpty(out) else {
                 throw ValidationError("\(out) is not empty: the exercise trains afresh; choose another --out")
             }
+            try RunDirectory.refuseInsideRun(out, what: "the exercise")
             directory = out
         } else {
             // The default directory, or the next free one when an earlier exercise is there.
@@ -87,10 +88,10 @@ struct ExerciseCommand: ParsableCommand {
         options.title = "Seed \(seed) twice, and seed \(seed + 1)"
         let inputs = try [first, again, next].map(PlotInput.load)
         let figure = try LossCurveFigure(inputs: inputs, options: options)
-        try ToolOutput.write(figure.svg(), to: directory + "/loss-curves.svg", outside: runs)
+        try ToolOutput.write(figure.svg(), to: directory + "/loss-curves.svg")
         let spreadInput = spread > 2 ? [try PlotInput.load(directory + "/spread")] : []  // seeds beyond N+1
         let report = try RunReport(inputs: inputs + spreadInput, options: options)
-        try ToolOutput.write(report.html(), to: directory + "/report.html", outside: runs)
+        try ToolOutput.write(report.html(), to: directory + "/report.html")
 
         let identical = runs[0].digest == runs[1].digest
         print(Self.sameSeedVerdict(seed: seed, runs[0], runs[1]))
@@ -111,19 +112,12 @@ struct ExerciseCommand: ParsableCommand {
     /// Runs `repro train` for each (seed, directory, extra flags), `jobs` at a time.
     private func train(_ trainings: [(UInt64, String, [String])]) throws {
         let threads = max(1, ProcessInfo.processInfo.activeProcessorCount / jobs)
-        var pending = trainings[...]
-        var running: [(String, ChildProcess)] = []
         var failures: [String] = []
-        while !pending.isEmpty || !running.isEmpty {
-            while running.count < jobs, let (seed, path, extra) = pending.popFirst() {
-                let arguments = ["train", "--seed", String(seed), "--out", path, "--quiet", "--threads", String(threads)]
-                    + recipe.arguments + extra
-                running.append((path, try ChildProcess(arguments)))
-            }
-            let (path, child) = running.removeFirst()
-            let result = child.wait()
-            if result.status != 0 { failures.append("\(path): \(ChildProcess.lastLine(result.error))") }
-        }
+        try ChildProcess.runAll(trainings, parallel: jobs, arguments: { seed, path, extra in
+            ["train", "--seed", String(seed), "--out", path, "--quiet", "--threads", String(threads)] + recipe.arguments + extra
+        }, finished: { job, result in
+            if result.status != 0 { failures.append("\(job.1): \(ChildProcess.lastLine(result.error))") }
+        })
         guard failures.isEmpty else {
             throw ValidationError("training failed:\n  " + failures.joined(separator: "\n  "))
         }

@@ -44,7 +44,7 @@ struct PlotCommand: ParsableCommand {
         var stderr = StandardError()
         for note in drawn.notes { print("note: \(note)", to: &stderr) }
         if let out {
-            try ToolOutput.write(svg, to: out, outside: inputs.flatMap(\.runs))
+            try ToolOutput.write(svg, to: out)
             print("wrote \(out)")
         } else {
             print(svg, terminator: "")

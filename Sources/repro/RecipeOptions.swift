@@ -4,13 +4,13 @@ import Repro
 /// The flags that set a run's ``TrainingConfiguration`` (everything but the seed), shared by
 /// `repro train`, `repro sweep` and `repro exercise`.
 struct RecipeOptions: ParsableArguments {
-    @Option(help: "Epochs to train (default 10).")
+    @Option(parsing: .unconditional, help: "Epochs to train (default 10).")
     var epochs: Int?
-    @Option(name: .customLong("max-steps"), help: "Stop after this many optimizer steps.")
+    @Option(name: .customLong("max-steps"), parsing: .unconditional, help: "Stop after this many optimizer steps.")
     var maxSteps: Int?
-    @Option(name: .customLong("batch-size"), help: "Samples per step (default 64).")
+    @Option(name: .customLong("batch-size"), parsing: .unconditional, help: "Samples per step (default 64).")
     var batchSize: Int?
-    @Option(help: "The learning rate (default 0.05 for sgd, 0.001 for adam/adamw).")
+    @Option(parsing: .unconditional, help: "The learning rate (default 0.05 for sgd, 0.001 for adam/adamw).")
     var lr: Double?
     @Option(help: "mlp or cnn (default mlp).")
     var model: String?
@@ -20,19 +20,19 @@ struct RecipeOptions: ParsableArguments {
     var dataset: String?
     @Option(help: "The MLP's hidden widths, comma-separated (default 128,128).")
     var hidden: String?
-    @Option(help: "Dropout probability after each hidden layer (default 0.1).")
+    @Option(parsing: .unconditional, help: "Dropout probability after each hidden layer (default 0.1).")
     var dropout: Double?
-    @Option(name: .customLong("augment-shift"), help: "Largest random image shift in pixels (default 0: off).")
+    @Option(name: .customLong("augment-shift"), parsing: .unconditional, help: "Largest random image shift in pixels (default 0: off).")
     var augmentShift: Int?
-    @Option(name: .customLong("augment-noise"), help: "Standard deviation of the pixel noise (default 0.5; 0: off).")
+    @Option(name: .customLong("augment-noise"), parsing: .unconditional, help: "Standard deviation of the pixel noise (default 0.5; 0: off).")
     var augmentNoise: Double?
-    @Option(name: .customLong("weight-decay"), help: "L2 weight decay (default 0).")
+    @Option(name: .customLong("weight-decay"), parsing: .unconditional, help: "L2 weight decay (default 0).")
     var weightDecay: Double?
     @Option(help: "cosine (default), constant or step.")
     var schedule: String?
-    @Option(name: .customLong("data-seed"), help: "The seed of the train/validation split (default 0).")
+    @Option(name: .customLong("data-seed"), parsing: .unconditional, help: "The seed of the train/validation split (default 0).")
     var dataSeed: UInt64?
-    @Option(name: .customLong("checkpoint-every"), help: "Checkpoint every N steps besides each epoch's end (default 100; 0: epoch ends only).")
+    @Option(name: .customLong("checkpoint-every"), parsing: .unconditional, help: "Checkpoint every N steps besides each epoch's end (default 100; 0: epoch ends only).")
     var checkpointEvery: Int?
     @Flag(name: .customLong("allow-nondeterministic"), help: "Allow the nondeterministic fast paths.")
     var allowNondeterministic = false

@@ -37,7 +37,7 @@ struct ReportCommand: ParsableCommand {
         var stderr = StandardError()
         for note in report.figure.notes { print("note: \(note)", to: &stderr) }
         if let out {
-            try ToolOutput.write(html, to: out, outside: report.runs.map(\.run))
+            try ToolOutput.write(html, to: out)
             print("wrote \(out)")
         } else {
             print(html, terminator: "")

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Repro
+import ReproTensor
 
 /// The `repro` command line (DESIGN.md §8).
 ///
@@ -18,7 +19,13 @@ struct ReproCommand: ParsableCommand {
 
     /// Parses and runs a subcommand. Help exits 0; a parse error prints the usage and exits 2; an
     /// error from running prints its message and exits 2; an explicit `ExitCode` is kept.
+    ///
+    /// Output errors never trap: `SIGPIPE` is ignored, so a closed pipe or terminal makes writes
+    /// fail instead of killing the process (a training goes on); everything goes through C's
+    /// buffered streams, and standard output is checked once at the end: output that could not be
+    /// written (a closed or full stdout) ends the process with a message and exit status 2.
     static func main() {
+        signal(SIGPIPE, SIG_IGN)
         var command: any ParsableCommand
         do {
             command = try parseAsRoot()
@@ -28,7 +35,9 @@ struct ReproCommand: ParsableCommand {
         }
         do {
             try command.run()
+            finishOutput()
         } catch let code as ExitCode {
+            finishOutput()
             exit(withError: code)
         } catch let error as ValidationError {
             fail("Error: \(error.message)")
@@ -44,11 +53,21 @@ struct ReproCommand: ParsableCommand {
         print(message, to: &stderr)
         Foundation.exit(2)
     }
+
+    /// Flushes standard output (`print`'s C stream); when it cannot be written, says so on standard
+    /// error and exits 2.
+    static func finishOutput() {
+        if fflush(nil) != 0 {
+            let reason = errno == 0 ? "an earlier write failed" : String(cString: strerror(errno))
+            fail("Error: cannot write to standard output: \(reason)")
+        }
+    }
 }
 
-/// Standard error as a `TextOutputStream`.
+/// Standard error as a `TextOutputStream`, through C's `stderr` (a failed write is ignored, never
+/// a trap: there is nowhere left to report it).
 struct StandardError: TextOutputStream {
     mutating func write(_ text: String) {
-        FileHandle.standardError.write(Data(text.utf8))
+        writeToStandardError(text)
     }
 }

@@ -5,6 +5,9 @@ import Repro
 /// `repro rng`: prints a random stream one value per line, exactly as numpy or CPython prints it
 /// for the same seed, so any stream can be checked from a shell.
 struct RngCommand: ParsableCommand {
+    /// The most values one call prints (a permutation of this length is 80 MB of integers).
+    static let maxCount = 10_000_000
+
     static let configuration = CommandConfiguration(
         commandName: "rng",
         abstract: "Print a random stream, one value per line, as numpy or CPython produces it.",
@@ -56,7 +59,9 @@ struct RngCommand: ParsableCommand {
     var endpoint = false
 
     func validate() throws {
-        guard count >= 0 else { throw ValidationError("--count must be a non-negative integer, got \(count)") }
+        guard (0...Self.maxCount).contains(count) else {
+            throw ValidationError("--count must be a non-negative integer up to \(Self.maxCount), got \(count)")
+        }
         let available = algorithm.draws
         guard available.contains(draw) else {
             throw ValidationError("""
@@ -213,20 +218,32 @@ enum RngDraw: String, CaseIterable, ExpressibleByArgument {
     case raw, random, float32, uniform, integers, normal, normal32, exponential, permutation, shuffle
 }
 
-/// Collects lines and writes them to standard output in one go.
+/// Collects lines and writes them to standard output a MiB at a time.
 struct RngOutput {
     private var text = ""
 
     mutating func append(_ line: String) {
         text += line
         text += "\n"
+        if text.utf8.count >= 1 << 20 { flush() }
     }
 
     mutating func append(_ value: Double) { append(PythonRepr.format(value)) }
     mutating func append(_ value: Float) { append(PythonRepr.format(value)) }
     mutating func append(integers values: [Int]) { for value in values { append(String(value)) } }
 
-    func flush() {
-        FileHandle.standardOutput.write(Data(text.utf8))
+    /// Writes what was collected to standard output; when it cannot (a closed or full stdout),
+    /// ends the process with a message and exit status 2.
+    mutating func flush() {
+        var bytes = Array(text.utf8)[...]
+        text = ""
+        while !bytes.isEmpty {
+            let written = bytes.withUnsafeBytes { write(1, $0.baseAddress, $0.count) }
+            if written < 0 && errno == EINTR { continue }
+            if written <= 0 {
+                ReproCommand.fail("Error: cannot write to standard output: \(String(cString: strerror(errno)))")
+            }
+            bytes = bytes.dropFirst(written)
+        }
     }
 }

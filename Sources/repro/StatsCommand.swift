@@ -61,7 +61,7 @@ struct StatsCommand: ParsableCommand {
             text += "\n" + check!.report
         }
         if let perStep {
-            try AtomicFile.write(RunStatistics.perStepCSV([sweep] + (base.map { [$0] } ?? [])), to: perStep)
+            try ToolOutput.write(RunStatistics.perStepCSV([sweep] + (base.map { [$0] } ?? [])), to: perStep)
             text += "\nper-step table: \(perStep)\n"
         }
         print(text, terminator: "")

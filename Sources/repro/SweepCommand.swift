@@ -19,11 +19,11 @@ struct SweepCommand: ParsableCommand {
     var seeds: String
     @Option(help: "The sweep directory.")
     var out: String
-    @Option(help: "Runs in parallel (default 1).")
+    @Option(parsing: .unconditional, help: "Runs in parallel (default 1).")
     var jobs: Int = 1
-    @Option(help: "Compute threads per run (default: the cores divided among the jobs).")
+    @Option(parsing: .unconditional, help: "Compute threads per run (default: the cores divided among the jobs).")
     var threads: Int?
-    @Option(help: "Data-loader workers per run (default 0).")
+    @Option(parsing: .unconditional, help: "Data-loader workers per run (default 0).")
     var workers: Int = 0
     @OptionGroup var recipe: RecipeOptions
 
@@ -54,29 +54,21 @@ struct SweepCommand: ParsableCommand {
     func run() throws {
         let seeds = try Self.parseSeeds(seeds)
         _ = try recipe.configuration(seed: seeds[0])  // invalid flags fail before any run starts
+        try RunDirectory.refuseInsideRun(out, what: "a sweep")
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
         let perRun = threads ?? max(1, ProcessInfo.processInfo.activeProcessorCount / jobs)
-        var pending = seeds[...]
-        var running: [(seed: UInt64, child: ChildProcess)] = []
         var failures: [String] = []
-        while !pending.isEmpty || !running.isEmpty {
-            while running.count < jobs, let seed = pending.popFirst() {
-                let directory = "\(out)/seed-\(seed)"
-                let runtime = ["--threads", String(perRun), "--workers", String(workers), "--quiet"]
-                let arguments: [String]
-                if FileManager.default.fileExists(atPath: directory + "/manifest.json") {
-                    print("seed \(seed): already finished in \(directory)")
-                    continue
-                } else if FileManager.default.fileExists(atPath: directory + "/run.json") {
-                    arguments = ["train", "--resume", directory] + runtime
-                } else {
-                    arguments = ["train", "--seed", String(seed), "--out", directory] + recipe.arguments + runtime
-                }
-                running.append((seed, try ChildProcess(arguments)))
+        try ChildProcess.runAll(seeds, parallel: jobs, arguments: { seed in
+            let directory = "\(out)/seed-\(seed)"
+            let runtime = ["--threads", String(perRun), "--workers", String(workers), "--quiet"]
+            if FileManager.default.fileExists(atPath: directory + "/manifest.json") {
+                print("seed \(seed): already finished in \(directory)")
+                return nil
+            } else if FileManager.default.fileExists(atPath: directory + "/run.json") {
+                return ["train", "--resume", directory] + runtime
             }
-            guard !running.isEmpty else { break }
-            let (seed, child) = running.removeFirst()
-            let result = child.wait()
+            return ["train", "--seed", String(seed), "--out", directory] + recipe.arguments + runtime
+        }, finished: { seed, result in
             if result.status == 0, let manifest = try? RunManifest.read("\(out)/seed-\(seed)/manifest.json") {
                 print("seed \(seed): validation accuracy "
                       + "\(String(format: "%.2f", manifest.finalMetrics.validationAccuracy * 100)) %, digest \(manifest.digest.prefix(16))…")
@@ -85,9 +77,11 @@ struct SweepCommand: ParsableCommand {
                 print("seed \(seed): FAILED (exit \(result.status)): \(reason)")
                 failures.append("seed \(seed): \(reason)")
             }
-        }
+            fflush(nil)
+        })
         guard failures.isEmpty else {
-            FileHandle.standardError.write(Data("Error: \(failures.count) of \(seeds.count) runs failed:\n  \(failures.joined(separator: "\n  "))\n".utf8))
+            var stderr = StandardError()
+            print("Error: \(failures.count) of \(seeds.count) runs failed:\n  \(failures.joined(separator: "\n  "))", to: &stderr)
             throw ExitCode(2)
         }
         print("sweep finished: \(seeds.count) runs in \(out); summarise with: repro stats \(out)")

@@ -20,7 +20,7 @@ struct TrainCommand: ParsableCommand {
             """
     )
 
-    @Option(help: "The root seed (default: drawn from the system, printed and recorded).")
+    @Option(parsing: .unconditional, help: "The root seed (default: drawn from the system, printed and recorded).")
     var seed: UInt64?
     @OptionGroup var recipe: RecipeOptions
 
@@ -28,11 +28,11 @@ struct TrainCommand: ParsableCommand {
     var out: String?
     @Option(help: "Continue the unfinished run in this directory.")
     var resume: String?
-    @Option(help: "Compute threads (default REPRO_NUM_THREADS or the core count); results do not depend on it.")
+    @Option(parsing: .unconditional, help: "Compute threads (default REPRO_NUM_THREADS or the core count); results do not depend on it.")
     var threads: Int?
-    @Option(help: "Data-loader worker threads (default 0); results do not depend on it.")
+    @Option(parsing: .unconditional, help: "Data-loader worker threads (default 0); results do not depend on it.")
     var workers: Int = 0
-    @Option(name: .customLong("stop-after-step"), help: "End the process after this step, as if interrupted.")
+    @Option(name: .customLong("stop-after-step"), parsing: .unconditional, help: "End the process after this step, as if interrupted.")
     var stopAfterStep: Int?
     @Flag(help: "No progress output.")
     var quiet = false

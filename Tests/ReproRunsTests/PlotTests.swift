@@ -263,7 +263,7 @@ import Testing
                                          ([paths[0], "--smooth", "0"], "--smooth"),
                                          ([paths[0], "--band", "iqr"], "band"),
                                          ([], "at least one run"),
-                                         ([paths[0], "--out", paths[0] + "/plot.svg"], "never write into a run")] {
+                                         ([paths[0], "--out", paths[0] + "/plot.svg"], "lies inside the run")] {
                 let result = try ReproExecutable.run(["plot"] + arguments + (arguments.contains("--out") ? [] : ["--out", directory.file("x.svg")]))
                 #expect(result.status == 2, "repro plot \(arguments): \(result.stderr)")
                 #expect(result.stderr.contains(mention), "repro plot \(arguments): \(result.stderr)")

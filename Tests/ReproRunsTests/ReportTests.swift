@@ -136,7 +136,7 @@ import Testing
             for (arguments, mention) in [([directory.file("missing")], "no such run directory"),
                                          ([paths[0], directory.file("unfinished")], "unfinished run"),
                                          ([], "at least one run"),
-                                         ([paths[0], "--out", paths[0] + "/report.html"], "never write into a run")] {
+                                         ([paths[0], "--out", paths[0] + "/report.html"], "lies inside the run")] {
                 let result = try ReproExecutable.run(["report"] + arguments)
                 #expect(result.status == 2, "repro report \(arguments): \(result.stderr)")
                 #expect(result.stderr.contains(mention), "repro report \(arguments): \(result.stderr)")

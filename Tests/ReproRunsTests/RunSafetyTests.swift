@@ -1,0 +1,175 @@
+import Foundation
+import ReproData
+import ReproRandom
+@testable import ReproRuns
+import Testing
+
+/// Issue 11's guarantees for run directories, in process: one writer at a time, a resume that
+/// checks everything before it writes anything (and refuses changed logs and data), no output
+/// inside a run, and bounded configurations and datasets.
+@Suite struct RunSafetyTests {
+    static var quiet: ConsoleProgress { ConsoleProgress(quiet: true) }
+
+    /// A short run of `configuration` stopped after `stop` steps (checkpoints every 2 steps).
+    static func stoppedRun(at path: String, stop: Int, dataset: String = "digits") throws {
+        var configuration = TrainingConfiguration(seed: 3)
+        configuration.hiddenSizes = [8]
+        configuration.maxSteps = 8
+        configuration.checkpointEvery = 2
+        configuration.dataset = dataset
+        let seed = SeedRecord(seed: 3, drawn: false, deterministicHashing: false)
+        guard case .stopped = try Trainer.train(configuration, seed: seed, into: path,
+                                                runtime: RuntimeOptions(stopAfterStep: stop), progress: quiet)
+        else { throw RunFileError(source: path, "the run did not stop") }
+    }
+
+    /// Every file under `path` and its bytes.
+    static func snapshot(_ path: String) throws -> [String: [UInt8]] {
+        var files: [String: [UInt8]] = [:]
+        for name in FileManager.default.subpaths(atPath: path) ?? [] {
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: path + "/" + name, isDirectory: &isDirectory), !isDirectory.boolValue {
+                files[name] = try AtomicFile.read(path + "/" + name)
+            }
+        }
+        return files
+    }
+
+    @Test func aSecondWriterIsRefusedNamingTheHolderUntilTheFirstEnds() throws {
+        try withTemporaryDirectory { directory in
+            let run = directory.file("run")
+            let start = RunDirectory.Start(configuration: TrainingConfiguration(seed: 1),
+                                           seed: SeedRecord(seed: 1, drawn: false, deterministicHashing: false), startedAt: "t")
+            var writer: RunDirectory? = try RunDirectory.create(at: run, start: start)
+            let before = try Self.snapshot(run)
+            for attempt in [{ _ = try RunDirectory.openForResume(run) }, { _ = try RunDirectory.create(at: run, start: start) }] {
+                let error = try #require(throws: RunFileError.self, performing: attempt)
+                #expect(error.message.contains("is being written by another process (pid \(getpid())"), "\(error)")
+            }
+            #expect(try Self.snapshot(run) == before, "a refused writer changes nothing")
+            #expect(writer?.lock != nil)
+            writer = nil  // the lock ends with the writer
+            _ = try RunDirectory.openForResume(run)
+        }
+    }
+
+    @Test func aChangedLogLineIsRefusedByNameAndNothingIsWritten() throws {
+        try withTemporaryDirectory { directory in
+            let run = directory.file("run")
+            try Self.stoppedRun(at: run, stop: 5)
+            // Line 3 is step 2's row, before the checkpoint at step 4: change one digit of its loss.
+            var lines = String(decoding: try AtomicFile.read(run + "/metrics.csv"), as: UTF8.self)
+                .split(separator: "\n").map(String.init)
+            var fields = lines[2].split(separator: ",").map(String.init)
+            fields[2] = String(fields[2].dropLast()) + (fields[2].hasSuffix("1") ? "2" : "1")
+            lines[2] = fields.joined(separator: ",")
+            try AtomicFile.write(lines.joined(separator: "\n") + "\n", to: run + "/metrics.csv")
+            let before = try Self.snapshot(run)
+            let error = try #require(throws: RunFileError.self) { try Trainer.resume(run, progress: Self.quiet) }
+            #expect(error.source == run + "/metrics.csv" && error.location == "line 3", "\(error)")
+            #expect(error.message.contains("step-00000004.safetensors recorded"), "\(error)")
+            #expect(try Self.snapshot(run) == before, "a refused resume writes nothing")
+
+            // A NaN written over a loss is refused the same way.
+            fields[2] = "nan"
+            lines[2] = fields.joined(separator: ",")
+            try AtomicFile.write(lines.joined(separator: "\n") + "\n", to: run + "/metrics.csv")
+            #expect { try Trainer.resume(run, progress: Self.quiet) } throws: { "\($0)".contains("metrics.csv: line 3: differs") }
+        }
+    }
+
+    @Test func aResumeRefusedForAnyReasonLeavesEveryFileAsItWas() throws {
+        try withTemporaryDirectory { directory in
+            let run = directory.file("run")
+            try Self.stoppedRun(at: run, stop: 7)
+            let before = try Self.snapshot(run)
+            #expect { try Trainer.resume(run, runtime: RuntimeOptions(stopAfterStep: 3), progress: Self.quiet) } throws: {
+                "\($0)".contains("--stop-after-step 3 is not after step 6")
+            }
+            #expect(try Self.snapshot(run) == before, "--stop-after-step before the checkpoint cuts no log")
+            try FileManager.default.removeItem(atPath: run + "/checkpoints")
+            let withoutCheckpoints = try Self.snapshot(run)
+            #expect { try Trainer.resume(run, progress: Self.quiet) } throws: { "\($0)".contains("checkpoints: is missing") }
+            #expect(try Self.snapshot(run) == withoutCheckpoints)
+        }
+    }
+
+    @Test func aDatasetChangedSinceTheStartIsRefused() throws {
+        try withTemporaryDirectory { directory in
+            // 60 rows of 3 features, labels 0/1/2 in turn.
+            func rows(_ label: (Int) -> Int) -> String {
+                (0..<60).map { "\(Double($0) / 60),\(Double($0 % 7) / 7),\(Double($0 % 5) / 5),\(label($0))\n" }.joined()
+            }
+            let data = directory.file("data.csv")
+            try AtomicFile.write(rows { $0 % 3 }, to: data)
+            let run = directory.file("run")
+            try Self.stoppedRun(at: run, stop: 3, dataset: data)
+            try AtomicFile.write(rows { ($0 + 1) % 3 }, to: data)  // same rows and classes, other labels
+            #expect { try Trainer.resume(run, progress: Self.quiet) } throws: {
+                "\($0)".contains("\(data): the dataset's content changed since the run started")
+            }
+            try AtomicFile.write(rows { $0 % 3 }, to: data)
+            guard case .finished = try Trainer.resume(run, progress: Self.quiet) else { Issue.record("not finished"); return }
+        }
+    }
+
+    @Test func outputsInsideARunAreRefused() throws {
+        try withTemporaryDirectory { directory in
+            let run = directory.file("run")
+            try Self.stoppedRun(at: run, stop: 1)
+            for path in [run, run + "/metrics.csv", run + "/sub/plot.svg", run + "/./checkpoints/../x.csv"] {
+                #expect(throws: RunFileError.self, "\(path)") { try RunDirectory.refuseInsideRun(path, what: "the output") }
+            }
+            try RunDirectory.refuseInsideRun(directory.file("beside.svg"), what: "the output")
+            #expect { try ToolOutput.write("x", to: run + "/metrics.csv") } throws: { "\($0)".contains("lies inside the run") }
+            #expect { try RunDirectory.create(at: run + "/nested", start: .init(configuration: .init(seed: 1),
+                seed: SeedRecord(seed: 1, drawn: false, deterministicHashing: false), startedAt: "t")) } throws: {
+                "\($0)".contains("lies inside the run")
+            }
+            #expect { try RunDirectory.create(at: "", start: .init(configuration: .init(seed: 1),
+                seed: SeedRecord(seed: 1, drawn: false, deterministicHashing: false), startedAt: "t")) } throws: {
+                "\($0)".contains("must not be empty")
+            }
+        }
+    }
+
+    @Test(arguments: [
+        ("epochs", "--epochs must be 1 to 1000000"),
+        ("augmentShift", "--augment-shift must be 0 to 4096"),
+        ("hiddenSizes", "--hidden widths must be 1 to 65536"),
+        ("hundredMillion", "--hidden widths must be 1 to 65536"),
+        ("maxSteps", "--max-steps must be 1 to"),
+        ("batchSize", "--batch-size must be 1 to"),
+        ("checkpointEvery", "--checkpoint-every must be 0 to"),
+        ("augmentNoise", "--augment-noise must be non-negative and finite"),
+    ])
+    func outOfRangeConfigurationsAreRefused(_ field: String, _ message: String) {
+        var configuration = TrainingConfiguration(seed: 1)
+        switch field {
+        case "epochs": configuration.epochs = Int.max
+        case "augmentShift": configuration.augmentShift = Int.max - 1
+        case "hiddenSizes": configuration.hiddenSizes = [Int.max]
+        case "hundredMillion": configuration.hiddenSizes = [100_000_000]
+        case "maxSteps": configuration.maxSteps = Int.max
+        case "batchSize": configuration.batchSize = 1 << 40
+        case "checkpointEvery": configuration.checkpointEvery = -1
+        default: configuration.augmentNoise = .infinity
+        }
+        #expect { try configuration.validate() } throws: { "\($0)".contains(message) }
+    }
+
+    @Test(arguments: [
+        ("1,0\n2,0\n", "has 2 samples: too few"),
+        ((0..<20).map { "\($0),0\n" }.joined(), "every sample has the label 0"),
+        ((0..<20).map { "\($0),\($0 % 2 == 0 ? 0 : 1_000_000)\n" }.joined(), "label 1 never occurs"),
+    ])
+    func untrainableDatasetsAreRefusedNamingTheFile(_ rows: String, _ message: String) throws {
+        try withTemporaryDirectory { directory in
+            let data = directory.file("data.csv")
+            try AtomicFile.write(rows, to: data)
+            var configuration = TrainingConfiguration(seed: 1)
+            configuration.dataset = data
+            #expect { try Recipe(configuration) } throws: { "\($0)".hasPrefix("\(data): ") && "\($0)".contains(message) }
+        }
+    }
+}

@@ -113,17 +113,28 @@ public enum AtomicFile {
     /// - Throws: `RunFileError` naming `path` and the failed system call.
     public static func append(_ bytes: [UInt8], to path: String) throws {
         var created = false
-        var fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC)
+        // Non-blocking, so that a FIFO in its place is refused below instead of waiting for a reader.
+        var fd = open(path, O_WRONLY | O_APPEND | O_NONBLOCK | O_CLOEXEC)
         if fd < 0 && errno == ENOENT {
-            fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_EXCL | O_CLOEXEC, 0o666)
+            fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_EXCL | O_NONBLOCK | O_CLOEXEC, 0o666)
             created = fd >= 0
-            if fd < 0 && errno == EEXIST { fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC) }
+            if fd < 0 && errno == EEXIST { fd = open(path, O_WRONLY | O_APPEND | O_NONBLOCK | O_CLOEXEC) }
         }
         if fd < 0 { throw RunFileError.system(path, "cannot open for appending", errorNumber: errno) }
         var status = stat()
-        let previousLength = fstat(fd, &status) == 0 ? status.st_size : -1
+        if fstat(fd, &status) != 0 {
+            let code = errno
+            close(fd)
+            throw RunFileError.system(path, "cannot stat", errorNumber: code)
+        }
+        if let kind = RegularFile.kindName(status.st_mode) {
+            close(fd)
+            throw RunFileError(source: path, "is \(kind), not a regular file")
+        }
+        _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK)
+        let previousLength = status.st_size
         if let code = writeAll(fd, bytes) {
-            if previousLength >= 0 { _ = ftruncate(fd, previousLength) }
+            _ = ftruncate(fd, previousLength)
             close(fd)
             throw RunFileError.system(path, "cannot append", errorNumber: code)
         }

@@ -38,8 +38,8 @@ public struct Recipe {
     public init(_ configuration: TrainingConfiguration) throws {
         try configuration.validate()
         self.configuration = configuration
-        let (dataset, imageSize) = try Self.loadDataset(configuration.dataset)
-        try Self.checkTrainable(dataset, configuration: configuration, imageSize: imageSize)
+        let (dataset, imageSize, labels) = try Self.loadDataset(configuration.dataset)
+        try Self.checkTrainable(dataset, labels: labels, configuration: configuration, imageSize: imageSize)
         self.imageSize = imageSize
         datasetDigest = dataset.contentDigest
         (train, validation) = try dataset.split(validationFraction: configuration.validationFraction,
@@ -90,22 +90,27 @@ public struct Recipe {
     /// than two classes, a class with no sample (labels must be `0..<K`, every class present), an
     /// augmentation shift as large as the image, or a model beyond ``parameterLimit``.
     ///
+    /// - Parameter labels: the file holding the labels, for messages about them.
     /// - Throws: `DataError` naming the dataset, or ``RunFileError`` naming the configuration field.
-    static func checkTrainable(_ dataset: TensorDataset, configuration: TrainingConfiguration,
+    static func checkTrainable(_ dataset: TensorDataset, labels: String, configuration: TrainingConfiguration,
                                imageSize: (height: Int, width: Int)?) throws {
         let validationCount = Int((configuration.validationFraction * Double(dataset.count)).rounded(.toNearestOrEven))
         guard validationCount >= 1, validationCount < dataset.count else {
             throw DataError(source: dataset.source, "has \(dataset.count) samples: too few to hold out "
                             + "\(configuration.validationFraction * 100) % for validation and train on the rest")
         }
+        guard dataset.classCount <= dataset.count else {
+            throw DataError(source: labels, "the labels go up to \(dataset.classCount - 1) (\(dataset.classCount) classes) but "
+                            + "there are only \(dataset.count) samples: labels must be 0..<K with every class present")
+        }
         var counts = [Int](repeating: 0, count: dataset.classCount)
         for label in dataset.labels { counts[label] += 1 }
         let present = counts.filter { $0 > 0 }.count
         guard present >= 2 else {
-            throw DataError(source: dataset.source, "every sample has the label \(dataset.labels[0]): a classifier needs at least two classes")
+            throw DataError(source: labels, "every sample has the label \(dataset.labels[0]): a classifier needs at least two classes")
         }
         if let missing = counts.firstIndex(of: 0) {
-            throw DataError(source: dataset.source, "the labels go up to \(dataset.classCount - 1) (\(dataset.classCount) classes) but "
+            throw DataError(source: labels, "the labels go up to \(dataset.classCount - 1) (\(dataset.classCount) classes) but "
                             + "label \(missing) never occurs (\(present) distinct labels): labels must be 0..<K with every class present")
         }
         if let imageSize, configuration.augmentShift >= min(imageSize.height, imageSize.width) {
@@ -126,11 +131,15 @@ public struct Recipe {
         }
     }
 
-    static func loadDataset(_ name: String) throws -> (TensorDataset, (height: Int, width: Int)?) {
-        if name == "digits" { return (try Digits.load(), (Digits.height, Digits.width)) }
+    /// The dataset `name`, its image size (nil for CSV rows), and the file holding its labels.
+    static func loadDataset(_ name: String) throws -> (TensorDataset, (height: Int, width: Int)?, labels: String) {
+        if name == "digits" {
+            let digits = try Digits.load()
+            return (digits, (Digits.height, Digits.width), digits.source)
+        }
         let lowered = name.lowercased()
         if lowered.hasSuffix(".csv") || lowered.hasSuffix(".csv.gz") {
-            return (try CSVReader.read(name, labelColumn: .last), nil)
+            return (try CSVReader.read(name, labelColumn: .last), nil, name)
         }
         let parts = name.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
         let (images, labels): (String, String)
@@ -146,7 +155,7 @@ public struct Recipe {
         let image = dataset.featureShape.count == 2 ? (dataset.featureShape[0], dataset.featureShape[1]) : nil
         let flat = try TensorDataset(features: dataset.features, featureShape: [dataset.featureCount],
                                      labels: dataset.labels, classCount: dataset.classCount, source: dataset.source)
-        return (flat, image.map { (height: $0.0, width: $0.1) })
+        return (flat, image.map { (height: $0.0, width: $0.1) }, labels)
     }
 
     static func model<Bits: BitGenerator>(_ configuration: TrainingConfiguration, features: Int, classes: Int,

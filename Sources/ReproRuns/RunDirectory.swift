@@ -6,6 +6,7 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import ReproData
 import ReproRandom
 
 /// A run directory (DESIGN.md §7) and the rules for starting and resuming one.
@@ -161,7 +162,10 @@ public struct RunDirectory: Sendable {
         if manager.fileExists(atPath: directory.manifestFile) {
             throw RunFileError(source: path, "holds a finished run (manifest.json exists); there is nothing to resume")
         }
-        let start = try Start.decode(try AtomicFile.read(directory.startFile, limit: startFileLimit), source: directory.startFile)
+        for file in [directory.startFile, directory.metricsFile, directory.evalFile, directory.resumesFile] {
+            try refuseIrregular(file)
+        }
+        let start = try directory.readStart()
         guard manager.fileExists(atPath: directory.checkpointsDirectory, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw RunFileError(source: directory.checkpointsDirectory, "is missing: the run is damaged and cannot be resumed exactly",
                                hint: "start a new run")
@@ -172,6 +176,20 @@ public struct RunDirectory: Sendable {
     /// The largest `run.json` read (a configuration and a seed record are a few KiB).
     static let startFileLimit = 1 << 24
 
+    /// `run.json`, read and checked (``Start/decode(_:source:)``); reading takes no lock.
+    ///
+    /// - Throws: ``RunFileError`` naming the file.
+    public func readStart() throws -> Start {
+        try Start.decode(try AtomicFile.read(startFile, limit: Self.startFileLimit), source: startFile)
+    }
+
+    /// Refuses a run file that exists but is not a regular file (a FIFO, a device, a directory,
+    /// or a link to one): a writer would block on it, or write into it without effect.
+    static func refuseIrregular(_ path: String) throws {
+        var status = stat()
+        guard stat(path, &status) == 0, let kind = RegularFile.kindName(status.st_mode) else { return }
+        throw RunFileError(source: path, "is \(kind), not a regular file: the run is damaged")
+    }
     /// The run directory that `path` is or lies inside (`path` itself or an ancestor holding
     /// `run.json` or `manifest.json`), or nil.
     public static func enclosingRun(of path: String) -> String? {
@@ -204,7 +222,9 @@ public struct RunDirectory: Sendable {
 
     /// Creates the directory `path` and its parents where missing, with the system's reason when
     /// it cannot (`Not a directory`, `Permission denied`, …).
-    static func makeDirectory(_ path: String) throws {
+    ///
+    /// - Throws: ``RunFileError`` naming the path that is not a directory or cannot be created.
+    public static func makeDirectory(_ path: String) throws {
         var isDirectory: ObjCBool = false
         if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) {
             guard isDirectory.boolValue else { throw RunFileError(source: path, "exists and is not a directory") }

@@ -112,9 +112,13 @@ public struct RunGroup: Sendable {
         for (table, file) in [(run.metrics, run.directory.metricsFile), (run.evaluations, run.directory.evalFile)] {
             guard !table.rows.isEmpty else { throw RunFileError(source: file, "has no rows") }
             for row in table.rows {
-                for (column, text) in zip(table.columns, row).dropFirst() where text == "nan" || text.hasSuffix("inf") {
+                // Finite as the Float it was logged from and as the Double statistics use (`1e999`
+                // parses, as infinity).
+                for (column, text) in zip(table.columns, row).dropFirst()
+                    where !(Float(text)?.isFinite ?? false) || !(Double(text)?.isFinite ?? false) {
                     throw RunFileError(source: file, location: "step \(row[0])",
-                                       "\(column) is \(text): the run diverged or the log is damaged, and statistics over it would be \(text)",
+                                       "\(column) is \(text), not a finite number: the run diverged or the log is damaged, "
+                                       + "and statistics over it would not be finite",
                                        hint: "leave this run out, or rerun it")
                 }
             }

@@ -24,16 +24,24 @@ public final class RunLock: Sendable {
     public let path: String
     private let descriptor: Int32
 
-    /// Takes the lock on the existing directory `path` without waiting.
+    /// Takes the lock on the existing directory `path`, waiting at most half a second.
     ///
     /// - Throws: ``RunFileError`` naming `path` when it cannot be opened as a directory, or when
     ///   another process holds the lock (naming that process where the system says which).
     public init(directory path: String) throws {
         let fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         if fd < 0 { throw RunFileError.system(path, "cannot open the run directory", errorNumber: errno) }
+        var attempts = 0
         while flock(fd, LOCK_EX | LOCK_NB) != 0 {
             let code = errno
             if code == EINTR { continue }
+            // A child this process forks holds a copy of every descriptor (and so of a lock this
+            // process just released) until it executes its program: retry briefly before refusing.
+            attempts += 1
+            if code == EWOULDBLOCK, attempts < Self.attempts {
+                usleep(10_000)
+                continue
+            }
             let holder = code == EWOULDBLOCK ? Self.holder(of: fd) : nil
             close(fd)
             if code == EWOULDBLOCK {
@@ -48,6 +56,9 @@ public final class RunLock: Sendable {
     }
 
     deinit { close(descriptor) }
+
+    /// Tries, 10 ms apart, before a held lock is reported (half a second in all).
+    static let attempts = 50
 
     /// `pid N: COMMAND LINE` of the process holding a `flock` on the file behind `fd`, read from
     /// `/proc/locks` (Linux); nil where the system does not say.

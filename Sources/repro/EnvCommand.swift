@@ -49,7 +49,7 @@ struct DoctorCommand: ParsableCommand {
             if FileManager.default.fileExists(atPath: manifest) {
                 configuration = try RunManifest.read(manifest).configuration
             } else {
-                configuration = try RunDirectory.openForResume(run).1.configuration
+                configuration = try RunDirectory(path: run).readStart().configuration
             }
         }
         #if DEBUG

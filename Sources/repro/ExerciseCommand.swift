@@ -63,7 +63,7 @@ struct ExerciseCommand: ParsableCommand {
             }
             directory = candidate
         }
-        try FileManager.default.createDirectory(atPath: directory + "/spread", withIntermediateDirectories: true)
+        try RunDirectory.makeDirectory(directory + "/spread")
 
         let first = "\(directory)/seed-\(seed)"
         let again = "\(directory)/seed-\(seed)-again"

@@ -55,7 +55,7 @@ struct SweepCommand: ParsableCommand {
         let seeds = try Self.parseSeeds(seeds)
         _ = try recipe.configuration(seed: seeds[0])  // invalid flags fail before any run starts
         try RunDirectory.refuseInsideRun(out, what: "a sweep")
-        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+        try RunDirectory.makeDirectory(out)
         let perRun = threads ?? max(1, ProcessInfo.processInfo.activeProcessorCount / jobs)
         var failures: [String] = []
         try ChildProcess.runAll(seeds, parallel: jobs, arguments: { seed in

@@ -161,7 +161,8 @@ import Testing
     @Test(arguments: [
         ("1,0\n2,0\n", "has 2 samples: too few"),
         ((0..<20).map { "\($0),0\n" }.joined(), "every sample has the label 0"),
-        ((0..<20).map { "\($0),\($0 % 2 == 0 ? 0 : 1_000_000)\n" }.joined(), "label 1 never occurs"),
+        ((0..<20).map { "\($0),\($0 % 2 == 0 ? 0 : 1_000_000)\n" }.joined(), "only 20 samples: labels must be 0..<K"),
+        ((0..<20).map { "\($0),\($0 % 2 == 0 ? 0 : 5)\n" }.joined(), "label 1 never occurs"),
     ])
     func untrainableDatasetsAreRefusedNamingTheFile(_ rows: String, _ message: String) throws {
         try withTemporaryDirectory { directory in

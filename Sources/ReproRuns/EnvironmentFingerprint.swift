@@ -121,7 +121,7 @@ public struct EnvironmentFingerprint: Codable, Hashable, Sendable {
     public static func current(gitDirectory: String?, threadCount: Int? = nil, workerCount: Int? = nil,
                                gitTimeout: Double = 10) -> EnvironmentFingerprint {
         let system = SystemProbe.systemName()
-        let cpu = SystemProbe.cpuInfo(from: (try? AtomicFile.read("/proc/cpuinfo")).map { String(decoding: $0, as: UTF8.self) } ?? "")
+        let cpu = SystemProbe.cpuInfo(from: (try? AtomicFile.read("/proc/cpuinfo", limit: 1 << 24)).map { String(decoding: $0, as: UTF8.self) } ?? "")
         let processEnvironment = ProcessInfo.processInfo.environment
         var environment: [String: String] = [:]
         for name in relevantEnvironmentVariables { environment[name] = processEnvironment[name] }

@@ -17,6 +17,9 @@ public struct MetricsLog: Sendable {
     public let columns: [String]
     /// The step of the last row, written or staged, or nil when there is none.
     public private(set) var lastStep: Int?
+    /// The largest log read: 4 GiB, tens of millions of rows.
+    public static let sizeLimit = 1 << 32
+
     /// ``lineHash(_:)`` of every line written or staged, the header first. A checkpoint records
     /// them (after a flush, they are the file's), so a resume finds any line changed since.
     public private(set) var lineHashes: [UInt64]
@@ -56,7 +59,7 @@ public struct MetricsLog: Sendable {
     ///
     /// - Throws: `RunFileError` naming the line and fault, or the system error.
     public static func open(at path: String) throws -> MetricsLog {
-        let bytes = try AtomicFile.read(path)
+        let bytes = try AtomicFile.read(path, limit: sizeLimit)
         let table = try decode(bytes, source: path)
         return MetricsLog(path: path, columns: table.columns, lastStep: table.steps.last, lineHashes: lineHashes(bytes[...]))
     }
@@ -67,7 +70,7 @@ public struct MetricsLog: Sendable {
     ///   starting with `step`, a ragged row, an invalid or non-increasing step, a non-numeric field,
     ///   a CR line ending, or an unterminated last line (with the hint to truncate).
     public static func read(at path: String) throws -> MetricsTable {
-        try decode(try AtomicFile.read(path), source: path)
+        try decode(try AtomicFile.read(path, limit: sizeLimit), source: path)
     }
 
     /// Parses and validates a whole log held in `bytes`, as ``read(at:)`` does a file's; `source`
@@ -102,7 +105,7 @@ public struct MetricsLog: Sendable {
     ///
     /// - Throws: as ``truncate(at:keepingStepsThrough:)``.
     public static func cut(at path: String, keepingStepsThrough step: Int) throws -> Cut {
-        let bytes = try AtomicFile.read(path)
+        let bytes = try AtomicFile.read(path, limit: sizeLimit)
         let parsed = try parse(bytes, path: path, keepingStepsThrough: step)
         return Cut(path: path, columns: parsed.columns, steps: parsed.rows.map { Int($0[0])! },
                    kept: bytes[..<parsed.keptLength], originalLength: bytes.count)

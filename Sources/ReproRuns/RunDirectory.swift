@@ -162,9 +162,7 @@ public struct RunDirectory: Sendable {
         if manager.fileExists(atPath: directory.manifestFile) {
             throw RunFileError(source: path, "holds a finished run (manifest.json exists); there is nothing to resume")
         }
-        for file in [directory.startFile, directory.metricsFile, directory.evalFile, directory.resumesFile] {
-            try refuseIrregular(file)
-        }
+        try directory.refuseIrregularFiles()
         let start = try directory.readStart()
         guard manager.fileExists(atPath: directory.checkpointsDirectory, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw RunFileError(source: directory.checkpointsDirectory, "is missing: the run is damaged and cannot be resumed exactly",
@@ -183,12 +181,18 @@ public struct RunDirectory: Sendable {
         try Start.decode(try AtomicFile.read(startFile, limit: Self.startFileLimit), source: startFile)
     }
 
-    /// Refuses a run file that exists but is not a regular file (a FIFO, a device, a directory,
-    /// or a link to one): a writer would block on it, or write into it without effect.
-    static func refuseIrregular(_ path: String) throws {
-        var status = stat()
-        guard stat(path, &status) == 0, let kind = RegularFile.kindName(status.st_mode) else { return }
-        throw RunFileError(source: path, "is \(kind), not a regular file: the run is damaged")
+    /// Refuses a run whose own files (`run.json`, the logs, `resumes.log`, `model.safetensors`,
+    /// `manifest.json`) include one that exists but is not a regular file (a FIFO, a device, a
+    /// directory, or a link to one): the run is damaged, and a writer would block on such a file
+    /// or write into it without effect.
+    ///
+    /// - Throws: ``RunFileError`` naming the file and what it is.
+    public func refuseIrregularFiles() throws {
+        for file in [startFile, metricsFile, evalFile, resumesFile, modelFile, manifestFile] {
+            var status = stat()
+            guard stat(file, &status) == 0, let kind = RegularFile.kindName(status.st_mode) else { continue }
+            throw RunFileError(source: file, "is \(kind), not a regular file: the run is damaged")
+        }
     }
     /// The run directory that `path` is or lies inside (`path` itself or an ancestor holding
     /// `run.json` or `manifest.json`), or nil.

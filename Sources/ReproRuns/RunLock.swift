@@ -35,21 +35,23 @@ public final class RunLock: Sendable {
         while flock(fd, LOCK_EX | LOCK_NB) != 0 {
             let code = errno
             if code == EINTR { continue }
+            guard code == EWOULDBLOCK else {
+                close(fd)
+                throw RunFileError.system(path, "cannot lock the run directory", errorNumber: code)
+            }
             // A child this process forks holds a copy of every descriptor (and so of a lock this
             // process just released) until it executes its program: retry briefly before refusing.
             attempts += 1
-            if code == EWOULDBLOCK, attempts < Self.attempts {
+            if attempts < Self.attempts {
                 usleep(10_000)
                 continue
             }
-            let holder = code == EWOULDBLOCK ? Self.holder(of: fd) : nil
+            // A holder that no longer shows in /proc/locks has just ended: try once more.
+            guard let holder = Self.holder(of: fd) ?? (attempts > Self.attempts ? "" : nil) else { continue }
             close(fd)
-            if code == EWOULDBLOCK {
-                throw RunFileError(source: path, "is being written by another process"
-                                   + (holder.map { " (\($0))" } ?? "") + "; a run has one writer at a time",
-                                   hint: "wait for it to end, or stop it; its lock ends with it")
-            }
-            throw RunFileError.system(path, "cannot lock the run directory", errorNumber: code)
+            throw RunFileError(source: path, "is being written by another process"
+                               + (holder.isEmpty ? "" : " (\(holder))") + "; a run has one writer at a time",
+                               hint: "wait for it to end, or stop it; its lock ends with it")
         }
         self.path = path
         descriptor = fd

@@ -8,6 +8,8 @@ import ReproTensor
 public struct RunManifest: Codable, Sendable {
     public static let schemaName = "repro-run"
     public static let currentSchemaVersion = 1
+    /// The largest manifest read (a real one is a few KiB).
+    public static let sizeLimit = 1 << 26
 
     public var schema: String = RunManifest.schemaName
     public var schemaVersion: Int = RunManifest.currentSchemaVersion
@@ -50,7 +52,7 @@ public struct RunManifest: Codable, Sendable {
     /// - Throws: ``RunFileError`` naming `path` for a missing file, invalid JSON, another schema or
     ///   a newer schema version.
     public static func read(_ path: String) throws -> RunManifest {
-        try decode(try AtomicFile.read(path), source: path)
+        try decode(try AtomicFile.read(path, limit: sizeLimit), source: path)
     }
 
     /// Parses and checks a manifest held in `bytes`, as ``read(_:)`` does a file's; `source` names

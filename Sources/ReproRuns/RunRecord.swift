@@ -42,6 +42,7 @@ public struct RunRecord: Sendable {
             }
             throw RunFileError(source: path, "is not a Repro run directory (no manifest.json)")
         }
+        try directory.refuseIrregularFiles()
         let manifest = try RunManifest.read(directory.manifestFile)
         var contents: [String: [UInt8]] = [:]
         for name in RunDigest.files { contents[name] = try AtomicFile.read(path + "/" + name) }

@@ -42,7 +42,7 @@ enum SystemProbe {
 
     /// `PRETTY_NAME` from `/etc/os-release`, unquoted, or nil.
     static func osDistribution() -> String? {
-        guard let bytes = try? AtomicFile.read("/etc/os-release") else { return nil }
+        guard let bytes = try? AtomicFile.read("/etc/os-release", limit: 1 << 24) else { return nil }
         for line in String(decoding: bytes, as: UTF8.self).split(separator: "\n") where line.hasPrefix("PRETTY_NAME=") {
             var value = line.dropFirst("PRETTY_NAME=".count)
             if value.count >= 2, let first = value.first, first == "\"" || first == "'", value.last == first {

@@ -45,6 +45,7 @@ struct DoctorCommand: ParsableCommand {
     func run() throws {
         var configuration: TrainingConfiguration?
         if let run = runDirectory {
+            try RunDirectory(path: run).refuseIrregularFiles()
             let manifest = RunDirectory(path: run).manifestFile
             if FileManager.default.fileExists(atPath: manifest) {
                 configuration = try RunManifest.read(manifest).configuration

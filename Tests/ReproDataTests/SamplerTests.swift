@@ -193,3 +193,35 @@ struct SamplerVectors: Decodable {
         #expect(batches.count == Int.max / 2 + 1)
     }
 }
+
+/// A sampler's identity is spelled out (a checkpoint stores it), and restoring a loader's state
+/// into a loader whose sampler has another identity is refused, whatever kind of type it is.
+@Suite struct SamplerIdentityTests {
+    /// A class-based sampler whose order depends on its seed.
+    final class Rotating: Sampler {
+        let count: Int
+        let seed: Int
+        init(count: Int, seed: Int) { self.count = count; self.seed = seed }
+        var identity: String { "Rotating(count: \(count), seed: \(seed))" }
+        func indices(epoch: Int) -> [Int] { (0..<count).map { ($0 + seed + epoch) % count } }
+    }
+
+    @Test func identitiesAreTheDocumentedTexts() throws {
+        #expect(try SequentialSampler(count: 5).identity == "SequentialSampler(count: 5)")
+        #expect(try ShuffledSampler(count: 5, seed: 7).identity == "ShuffledSampler(count: 5, seed: 7)")
+        #expect(try DistributedSampler(count: 10, rank: 1, worldSize: 2, shuffle: true, seed: 3).identity
+                == "DistributedSampler(datasetCount: 10, rank: 1, worldSize: 2, shuffle: true, seed: 3, dropLast: false)")
+    }
+
+    @Test func aStateFromAnotherSamplerIsRefused() throws {
+        let dataset = try TensorDataset(features: (0..<12).map(Float.init), featureShape: [1], labels: Array(repeating: 0, count: 12))
+        let first = try DataLoader(dataset, sampler: Rotating(count: 12, seed: 1), batchSize: 4, seed: 0)
+        _ = try first.next()
+        let state = first.state
+        let other = try DataLoader(dataset, sampler: Rotating(count: 12, seed: 2), batchSize: 4, seed: 0)
+        #expect { try other.restore(state) } throws: { "\($0)".contains("Rotating(count: 12, seed: 1)") }
+        let same = try DataLoader(dataset, sampler: Rotating(count: 12, seed: 1), batchSize: 4, seed: 0)
+        try same.restore(state)
+        #expect(try same.next()?.inputs.scalars == (try first.next())?.inputs.scalars)
+    }
+}

@@ -1,0 +1,55 @@
+import Foundation
+import Testing
+
+/// `repro sweep` as a user runs it: runs in parallel, a repeated sweep skips finished runs, a
+/// failed run is reported while the others finish, and a sweep never goes inside a run.
+@Suite struct SweepCommandTests {
+    /// A 40-row, two-class CSV dataset in a new scratch directory, and the tiny recipe's flags.
+    static func scratch() throws -> (directory: String, flags: [String]) {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("repro-sweep-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let rows = (0..<40).map { "\(Double($0) / 40),\(Double($0 % 7) / 7),\($0 % 2)\n" }.joined()
+        try rows.write(toFile: directory + "/data.csv", atomically: true, encoding: .utf8)
+        return (directory, ["--dataset", directory + "/data.csv", "--max-steps", "2", "--epochs", "1", "--hidden", "4",
+                            "--batch-size", "8"])
+    }
+
+    @Test func runsSkipsFinishedRunsAndReportsFailures() throws {
+        let (directory, flags) = try Self.scratch()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let sweep = directory + "/sweep"
+        let first = try Repro.run(["sweep", "--seeds", "1..3", "--jobs", "2", "--out", sweep] + flags)
+        #expect(first.status == 0, "\(first.stdout)\(first.stderr)")
+        for seed in 1...3 {
+            #expect(first.stdout.contains("seed \(seed): validation accuracy"), "\(first.stdout)")
+            #expect(FileManager.default.fileExists(atPath: "\(sweep)/seed-\(seed)/manifest.json"))
+        }
+        let again = try Repro.run(["sweep", "--seeds", "1..3", "--out", sweep] + flags)
+        #expect(again.status == 0)
+        #expect(again.stdout.components(separatedBy: "already finished").count == 4, "\(again.stdout)")
+
+        // Seed 5's directory holds a stray file: that run fails, seed 4's still finishes.
+        try FileManager.default.createDirectory(atPath: sweep + "/seed-5", withIntermediateDirectories: true)
+        try "notes".write(toFile: sweep + "/seed-5/notes.txt", atomically: true, encoding: .utf8)
+        let failing = try Repro.run(["sweep", "--seeds", "5,4", "--jobs", "2", "--out", sweep] + flags)
+        #expect(failing.status == 2)
+        #expect(failing.stdout.contains("seed 5: FAILED (exit 2)") && failing.stdout.contains("is not empty"), "\(failing.stdout)")
+        #expect(failing.stderr.contains("1 of 2 runs failed"))
+        #expect(FileManager.default.fileExists(atPath: sweep + "/seed-4/manifest.json"))
+        #expect(try String(contentsOfFile: sweep + "/seed-5/notes.txt", encoding: .utf8) == "notes")
+    }
+
+    @Test func aSweepIsNeverWrittenInsideARun() throws {
+        let (directory, flags) = try Self.scratch()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let run = directory + "/run"
+        let trained = try Repro.run(["train", "--seed", "1", "--out", run, "--quiet"] + flags)
+        #expect(trained.status == 0, "\(trained.stderr)")
+        let before = try FileManager.default.contentsOfDirectory(atPath: run).sorted()
+        for out in [run, run + "/sweep"] {
+            let result = try Repro.run(["sweep", "--seeds", "1..2", "--out", out] + flags)
+            #expect(result.status == 2 && result.stderr.contains("lies inside the run"), "\(result.stderr)")
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: run).sorted() == before)
+    }
+}

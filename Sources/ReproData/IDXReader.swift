@@ -73,11 +73,14 @@ public enum IDXReader {
         if let integers = labelArray.integers {
             labelValues = integers
         } else {
+            // Only integers of magnitude at most `largestLabel` convert to `Int`: `Int(-.infinity)`
+            // and `Int(-1e30)` would trap.
             let doubles = labelArray.doubles
-            if let bad = doubles.firstIndex(where: { !($0.rounded() == $0 && $0 <= Double(largestLabel)) }) {
-                throw labelError(labelStart + bad * labelSize, doubles[bad].isFinite && doubles[bad].rounded() == doubles[bad]
-                                 ? "expected a label of at most \(largestLabel), found \(doubles[bad]) (sample \(bad))"
-                                 : "expected an integer label, found \(doubles[bad]) (sample \(bad))")
+            if let bad = doubles.firstIndex(where: { !($0.rounded() == $0 && abs($0) <= Double(largestLabel)) }) {
+                let value = doubles[bad]
+                let expected = !value.isFinite || value.rounded() != value ? "an integer label"
+                    : value < 0 ? "a non-negative label" : "a label of at most \(largestLabel)"
+                throw labelError(labelStart + bad * labelSize, "expected \(expected), found \(value) (sample \(bad))")
             }
             labelValues = doubles.map { Int($0) }
         }

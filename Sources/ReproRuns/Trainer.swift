@@ -88,7 +88,6 @@ public final class Trainer {
         let model = recipe.model
         let optimizer = recipe.optimizer
         let loader = try recipe.trainLoader(workers: runtime.workers)
-        directory.removeTemporaryFiles()
         var step = 0
         var completedEpochs = 0
         var restored: (path: String, checkpoint: Checkpoint)?
@@ -130,6 +129,7 @@ public final class Trainer {
                                     + ", so the run cannot be resumed exactly; start a new run")
             }
         }
+        directory.removeTemporaryFiles()
         var metrics = try metricsCut.commit()
         var evaluations = try evaluationsCut.commit()
         if resuming { try AtomicFile.appendLine(String(step), to: directory.resumesFile) }

@@ -128,7 +128,11 @@ public struct Checkpoint {
         func tensors(_ prefix: String) throws -> [(name: String, tensor: Tensor)] {
             try file.tensors.keys.filter { $0.hasPrefix(prefix) }.sorted().map { key in
                 let (shape, values) = try file.floats(key)
-                return (String(key.dropFirst(prefix.count)), try Tensor(shape: shape, scalars: values))
+                do {
+                    return (String(key.dropFirst(prefix.count)), try Tensor(shape: shape, scalars: values))
+                } catch {  // a rank above Tensor.maxRank: a RunFileError like every other fault
+                    throw RunFileError(source: path, location: "tensor '\(key)'", (error as? TensorError)?.message ?? "\(error)")
+                }
             }
         }
         var logLines: [String: [UInt64]] = [:]

@@ -39,7 +39,8 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from hostile_common import crash_reason, describe_rc, kill_group, limit_memory, run, run_digest  # noqa: E402
+from hostile_common import (crash_reason, crash_summary, describe_rc, kill_group, limit_memory,  # noqa: E402
+                            quiet_backtraces, run, run_digest)
 
 FLAGS = ["--seed", "42", "--epochs", "3", "--hidden", "16", "--checkpoint-every", "3", "--quiet"]
 KINDS = ["resume+resume", "train+resume", "train+train"]
@@ -106,7 +107,7 @@ def one_pair(binary, root, reference_dir, reference_digest, stopped_dir, duratio
             problems.append("%s hung (killed after %d s)" % (name, timeout))
         reason = crash_reason(p["rc"])
         if reason:
-            problems.append("%s crashed: %s" % (name, reason))
+            problems.append("%s crashed: %s: %s" % (name, reason, crash_summary(p["err"])))
     successes = [(name, p) for name, _, p in procs if p["rc"] == 0]
     already = lambda p: re.search(r"already finished|nothing to (do|resume)", p["out"] + p["err"], re.I)  # noqa: E731
     if len(successes) == 2 and not any(already(p) for _, p in successes):
@@ -120,7 +121,8 @@ def one_pair(binary, root, reference_dir, reference_digest, stopped_dir, duratio
             continue
         text = p["out"] + p["err"]
         named_holder = re.search(r"\b%d\b" % other["pid"], text)
-        found_finished = re.search(r"finished", text, re.I)
+        # it came after the other had finished ("already holds a finished run"; not "unfinished")
+        found_finished = re.search(r"(?<!un)finished run|already finished|is finished|nothing to resume", text, re.I)
         no_run_yet = "--resume" in argv and re.search(r"run\.json|not a Repro run|not started|no run", text, re.I)
         if p["rc"] != 2:
             rule_problems.append("%s (%s) exited %s: %s" % (name, " ".join(argv[1:3]), describe_rc(p["rc"]), text.strip()[-250:]))
@@ -166,12 +168,13 @@ def main():
     parser.add_argument("--quick", action="store_true", help="CI: 9 pairs unless --pairs is given")
     parser.add_argument("--keep", action="store_true")
     parser.add_argument("--verbose", action="store_true", help="print every pair, not only failing ones")
-    parser.add_argument("--memory-gib", type=float, default=4)
+    parser.add_argument("--memory-gib", type=float, default=2, help="address-space cap of every child in GiB (0: none)")
     args = parser.parse_args()
     if args.quick and "--pairs" not in sys.argv:
         args.pairs = 9
     binary = os.path.abspath(args.repro)
     limit_memory(args.memory_gib)
+    quiet_backtraces()
     root = tempfile.mkdtemp(prefix="repro-concurrent-")
     started = time.monotonic()
     try:

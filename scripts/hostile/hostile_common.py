@@ -70,6 +70,24 @@ def describe_rc(rc):
     return "exit %d" % rc
 
 
+def crash_summary(err):
+    """The telling line of a crash's stderr (Swift's "Fatal error: …"), else its first line."""
+    lines = [line.strip() for line in (err or "").splitlines() if line.strip()]
+    for line in lines:
+        if "Fatal error" in line or "fatal error" in line:
+            return line[:300]
+    for line in lines:
+        if "crashed" in line or "Crash" in line:
+            return line[:300]
+    return lines[0][:300] if lines else "(nothing on stderr)"
+
+
+def quiet_backtraces():
+    """Children crash without Swift's symbolicated backtrace (seconds each in a debug build); the exit
+    status (SIGILL/SIGTRAP/SIGABRT) and the "Fatal error" line stay."""
+    os.environ.setdefault("SWIFT_BACKTRACE", "enable=no")
+
+
 def crash_reason(rc):
     """A description when `rc` is a crash (trap, abort, bad access), else None."""
     if rc is None:

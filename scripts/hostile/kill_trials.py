@@ -35,7 +35,8 @@ import time
 from concurrent.futures import ThreadPoolExecutor, as_completed
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from hostile_common import crash_reason, describe_rc, kill_group, limit_memory, run, run_digest  # noqa: E402
+from hostile_common import (crash_reason, crash_summary, describe_rc, kill_group, limit_memory,  # noqa: E402
+                            quiet_backtraces, run, run_digest)
 
 BASE = ["--seed", "42", "--epochs", "3", "--hidden", "16", "--quiet"]
 CONFIGS = {
@@ -154,7 +155,7 @@ def trial(binary, root, reference, index, seed, load_factor):
             if res.rc != 0:
                 problem = "%s failed: %s" % (short(argv), res.last_err())
                 if crash_reason(res.rc):
-                    problem += " [crash]"
+                    problem += " [crash: %s]" % crash_summary(res.err)
                 break
     digest = None
     if problem is None:
@@ -180,12 +181,13 @@ def main():
     parser.add_argument("--jobs", type=int, default=2, help="trials in parallel (default 2)")
     parser.add_argument("--quick", action="store_true", help="CI: 24 trials unless --trials is given")
     parser.add_argument("--keep", action="store_true", help="keep the directories of failing trials")
-    parser.add_argument("--memory-gib", type=float, default=4)
+    parser.add_argument("--memory-gib", type=float, default=2, help="address-space cap of every child in GiB (0: none)")
     args = parser.parse_args()
     if args.quick and "--trials" not in sys.argv:
         args.trials = 24
     binary = os.path.abspath(args.repro)
     limit_memory(args.memory_gib)
+    quiet_backtraces()
     root = tempfile.mkdtemp(prefix="repro-kill-trials-")
     started = time.monotonic()
     try:

@@ -3,15 +3,20 @@
 
     python3 scripts/hostile/concurrent_writers.py REPRO --pairs N [--seed S] [--quick] [--keep]
 
-The run is the digits recipe `--seed 42 --epochs 3 --hidden 16 --checkpoint-every 3` (69 steps).
+The run is the digits recipe `--seed 42 --epochs 3 --hidden 16 --checkpoint-every 1` (69 steps, a
+checkpoint after each: many atomic writes for the two processes to interleave).
 Kinds of pairs, in turn:
 
   resume+resume   two `repro train --resume D` of a run interrupted at step 10 (--stop-after-step)
   train+resume    `repro train --out D …` and `repro train --resume D`
   train+train     two `repro train --out D …` with the same flags
 
-The second process starts after a random stagger (0 to half a run), and in some pairs both run
-with `REPRO_FAULT_PAUSE_BEFORE_RENAME_MS` so that they overlap for longer. Afterwards the run is
+The second process starts after a random stagger: for resume+resume 0 to 0.3 of a run; for
+train+resume once run.json exists plus 0 to 0.3 of a run (a resume before that only finds no run);
+for train+train either at once (0 to 0.05 of a run: both create the directory) or once run.json
+exists. Most pairs run with `REPRO_FAULT_PAUSE_BEFORE_RENAME_MS` (2–10 ms before every rename) so
+that they overlap for longer; the summary says how many pairs really overlapped (the first still
+running when the second started). Afterwards the run is
 finished with `repro train --resume D` if needed (or `repro train --out D …` while it has no
 run.json), and the pair is intact when
 
@@ -42,7 +47,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from hostile_common import (crash_reason, crash_summary, describe_rc, kill_group, limit_memory,  # noqa: E402
                             quiet_backtraces, run, run_digest)
 
-FLAGS = ["--seed", "42", "--epochs", "3", "--hidden", "16", "--checkpoint-every", "3", "--quiet"]
+FLAGS = ["--seed", "42", "--epochs", "3", "--hidden", "16", "--checkpoint-every", "1", "--quiet"]
 KINDS = ["resume+resume", "train+resume", "train+train"]
 
 
@@ -80,8 +85,9 @@ def finish(proc, timeout):
 
 def one_pair(binary, root, reference_dir, reference_digest, stopped_dir, duration, index, rng):
     kind = KINDS[index % len(KINDS)]
-    pause = rng.choice([None, None, 2, 5])
-    stagger = rng.uniform(0, duration * 0.5)
+    pause = rng.choice([None, 2, 5, 10])
+    after_run_json = kind == "train+resume" or (kind == "train+train" and rng.random() < 0.5)
+    stagger = rng.uniform(0, duration * (0.05 if kind == "train+train" and not after_run_json else 0.3))
     pair_dir = os.path.join(root, "pair-%03d" % index)
     os.makedirs(pair_dir)
     run_dir = os.path.join(pair_dir, "run")
@@ -96,7 +102,13 @@ def one_pair(binary, root, reference_dir, reference_digest, stopped_dir, duratio
     else:
         commands = [train, train]
     first = start(commands[0], env, pair_dir, "first")
+    if after_run_json:
+        deadline = time.monotonic() + max(10, duration * 5)
+        while not os.path.exists(os.path.join(run_dir, "run.json")) and first.poll() is None \
+                and time.monotonic() < deadline:
+            time.sleep(0.001)
     time.sleep(stagger)
+    overlapped = first.poll() is None
     second = start(commands[1], env, pair_dir, "second")
     timeout = max(120, duration * 30)
     a, b = finish(first, timeout), finish(second, timeout)
@@ -116,10 +128,19 @@ def one_pair(binary, root, reference_dir, reference_digest, stopped_dir, duratio
         m = re.search(r"digest ([0-9a-f]{64})", p["out"])
         if m and m.group(1) != reference_digest:
             problems.append("%s reported digest %s…, the uninterrupted one is %s…" % (name, m.group(1)[:12], reference_digest[:12]))
+    outcome = "both exited 0" if len(successes) == 2 else None
     for (name, argv, p), (_, _, other) in ((procs[0], procs[1]), (procs[1], procs[0])):
         if p["rc"] == 0 or p["timed_out"] or crash_reason(p["rc"]):
             continue
         text = p["out"] + p["err"]
+        if re.search(r"\b%d\b|lock|being written|another process" % other["pid"], text, re.I):
+            outcome = outcome or "refused by the lock"
+        elif re.search(r"(?<!un)finished run|already finished|is finished|nothing to resume", text, re.I):
+            outcome = outcome or "came after the run finished"
+        elif "--resume" in argv and re.search(r"run\.json|not a Repro run|not started|no run", text, re.I):
+            outcome = outcome or "resume found no run yet"
+        else:
+            outcome = outcome or "other refusal"
         named_holder = re.search(r"\b%d\b" % other["pid"], text)
         # it came after the other had finished ("already holds a finished run"; not "unfinished")
         found_finished = re.search(r"(?<!un)finished run|already finished|is finished|nothing to resume", text, re.I)
@@ -157,6 +178,7 @@ def one_pair(binary, root, reference_dir, reference_digest, stopped_dir, duratio
     elif not problems:
         problems.append("the run is not finished")
     return {"index": index, "kind": kind, "pause": pause, "stagger": stagger, "procs": procs,
+            "overlapped": overlapped, "after_run_json": after_run_json, "outcome": outcome or "other",
             "continuation": continuation, "problems": problems, "rule_problems": rule_problems, "dir": pair_dir}
 
 
@@ -165,13 +187,13 @@ def main():
     parser.add_argument("repro")
     parser.add_argument("--pairs", type=int, default=30)
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--quick", action="store_true", help="CI: 9 pairs unless --pairs is given")
+    parser.add_argument("--quick", action="store_true", help="CI: 18 pairs unless --pairs is given")
     parser.add_argument("--keep", action="store_true")
     parser.add_argument("--verbose", action="store_true", help="print every pair, not only failing ones")
     parser.add_argument("--memory-gib", type=float, default=2, help="address-space cap of every child in GiB (0: none)")
     args = parser.parse_args()
     if args.quick and "--pairs" not in sys.argv:
-        args.pairs = 9
+        args.pairs = 18
     binary = os.path.abspath(args.repro)
     limit_memory(args.memory_gib)
     quiet_backtraces()
@@ -191,11 +213,14 @@ def main():
             sys.exit("the interrupted run failed: %s: %s" % (res.describe(), res.last_err()))
         print("reference digest %s… (%.2f s uninterrupted)" % (reference_digest[:16], duration), flush=True)
         rng = random.Random(args.seed)
-        intact, rules_ok, total = 0, 0, 0
+        intact, rules_ok, total, overlapping = 0, 0, 0, 0
+        outcomes = {}
         counts = {k: [0, 0] for k in KINDS}
         for index in range(args.pairs):
             r = one_pair(binary, root, reference_dir, reference_digest, stopped_dir, duration, index, rng)
             total += 1
+            overlapping += 1 if r["overlapped"] else 0
+            outcomes[r["outcome"]] = outcomes.get(r["outcome"], 0) + 1
             counts[r["kind"]][1] += 1
             if not r["problems"]:
                 intact += 1
@@ -204,7 +229,9 @@ def main():
                 rules_ok += 1
             if r["problems"] or r["rule_problems"] or args.verbose:
                 print("%s pair" % ("FAIL" if r["problems"] or r["rule_problems"] else "ok"), end="")
-                print(" %d (%s, stagger %.3f s, fault pause %s ms):" % (r["index"], r["kind"], r["stagger"], r["pause"]))
+                print(" %d (%s, second started %s%.3f s later%s, fault pause %s ms):" % (
+                    r["index"], r["kind"], "once run.json existed + " if r["after_run_json"] else "", r["stagger"],
+                    "" if r["overlapped"] else ", after the first had ended", r["pause"]) + " " + r["outcome"])
                 for name, argv, p in r["procs"]:
                     digest = re.search(r"digest ([0-9a-f]{12})", p["out"])
                     print("    %s pid %d: %s: %s%s" % (name, p["pid"], " ".join(argv[1:3]), describe_rc(p["rc"]),
@@ -222,6 +249,8 @@ def main():
             if not args.keep or not (r["problems"] or r["rule_problems"]):
                 shutil.rmtree(r["dir"], ignore_errors=True)
         print("per kind (intact): " + ", ".join("%s %d/%d" % (k, c[0], c[1]) for k, c in counts.items()))
+        print("%d of %d pairs overlapped (the first still running when the second started); outcomes: %s"
+              % (overlapping, total, ", ".join("%s %d" % kv for kv in sorted(outcomes.items(), key=lambda kv: -kv[1]))))
         print("%d of %d pairs with refusals by the rules (exit 2 naming the lock holder)" % (rules_ok, total))
         print("%d of %d pairs intact (%.0f s)" % (intact, total, time.monotonic() - started))
         return 0 if intact == total and rules_ok == total else 1

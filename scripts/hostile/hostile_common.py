@@ -71,21 +71,34 @@ def describe_rc(rc):
 
 
 def crash_summary(err):
-    """The telling line of a crash's stderr (Swift's "Fatal error: …"), else its first line."""
-    lines = [line.strip() for line in (err or "").splitlines() if line.strip()]
+    """The telling line of a crash's stderr ("Fatal error: …", "Swift runtime failure: …") and the
+    first source location of the backtrace, else the first line."""
+    import re
+    lines = [line.strip().strip("*").strip() for line in (err or "").splitlines() if line.strip()]
+    pattern = r"Fatal error|Precondition failed|Assertion failed|Swift runtime failure|fatal error"
+    message = next((line for line in lines if re.match(r"(\S+:\d+: )?(%s)" % pattern, line)), None)
+    if message is None:  # only in a backtrace frame: "… Swift runtime failure: … in repro at …"
+        for line in lines:
+            m = re.search(r"((%s).*?)( in \S+ at |$)" % pattern, line)
+            if m:
+                message = m.group(1)
+                break
+    where = None
     for line in lines:
-        if "Fatal error" in line or "fatal error" in line:
-            return line[:300]
-    for line in lines:
-        if "crashed" in line or "Crash" in line:
-            return line[:300]
-    return lines[0][:300] if lines else "(nothing on stderr)"
+        m = re.search(r" at (/\S+\.swift:\d+)", line)
+        if m:
+            where = m.group(1).split("/Sources/")[-1]
+            break
+    if message is None:
+        message = next((line for line in lines if "crashed" in line), lines[0] if lines else "(nothing on stderr)")
+    return message[:300] + (" [%s]" % where if where else "")
 
 
 def quiet_backtraces():
-    """Children crash without Swift's symbolicated backtrace (seconds each in a debug build); the exit
-    status (SIGILL/SIGTRAP/SIGABRT) and the "Fatal error" line stay."""
-    os.environ.setdefault("SWIFT_BACKTRACE", "enable=no")
+    """Children print a short Swift backtrace on a crash (the crashed thread's first frames, no
+    registers or images: about a second instead of several in a debug build); the exit status
+    (SIGILL/SIGTRAP/SIGABRT) and the runtime's message stay."""
+    os.environ.setdefault("SWIFT_BACKTRACE", "limit=4,top=0,registers=none,images=none,threads=crashed")
 
 
 def crash_reason(rc):

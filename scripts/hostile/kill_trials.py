@@ -179,12 +179,12 @@ def main():
     parser.add_argument("--trials", type=int, default=100)
     parser.add_argument("--seed", type=int, default=1, help="seed of the trial plans (default 1)")
     parser.add_argument("--jobs", type=int, default=2, help="trials in parallel (default 2)")
-    parser.add_argument("--quick", action="store_true", help="CI: 24 trials unless --trials is given")
+    parser.add_argument("--quick", action="store_true", help="CI: 60 trials unless --trials is given")
     parser.add_argument("--keep", action="store_true", help="keep the directories of failing trials")
     parser.add_argument("--memory-gib", type=float, default=2, help="address-space cap of every child in GiB (0: none)")
     args = parser.parse_args()
     if args.quick and "--trials" not in sys.argv:
-        args.trials = 24
+        args.trials = 60
     binary = os.path.abspath(args.repro)
     limit_memory(args.memory_gib)
     quiet_backtraces()

@@ -474,7 +474,7 @@ def edit_manifest_digest(run_dir):
 
 DAMAGE_NAMED = {
     "changed_log_row": (lambda b: change_log_row(b), r"metrics\.csv"),
-    "edited_stored_digest": (edit_manifest_digest, r"manifest\.json|digest"),
+    "edited_stored_digest": (edit_manifest_digest, r"manifest\.json"),
 }
 DAMAGE_WORDS = r"damaged|changed|does not match|do not match|disagree|mismatch|tamper|modified|corrupt"
 

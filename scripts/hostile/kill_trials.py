@@ -112,6 +112,7 @@ def trial(binary, root, reference, index, seed, load_factor):
     kills = 1 + rng.choice([0, 0, 1, 1, 2, 3])
     duration = reference.duration[(config, pause)] * load_factor
     steps = []
+    where = {"before run.json": 0, "during training": 0, "after manifest.json": 0}
     last_err = ""
     problem = None
     # Kill phase.
@@ -136,6 +137,13 @@ def trial(binary, root, reference, index, seed, load_factor):
                 outcome = describe_rc(proc.returncode)
             err.seek(0)
             text = err.read().strip()
+        if outcome == "killed":
+            if not os.path.exists(os.path.join(run_dir, "run.json")):
+                where["before run.json"] += 1
+            elif not os.path.exists(os.path.join(run_dir, "manifest.json")):
+                where["during training"] += 1
+            else:
+                where["after manifest.json"] += 1
         steps.append("%s  (kill after %.3f s: %s)" % (short(argv), delay, outcome))
         if text:
             last_err = text
@@ -170,7 +178,7 @@ def trial(binary, root, reference, index, seed, load_factor):
             elif stored != digest:
                 problem = "manifest.json records digest %s but the files give %s" % (str(stored)[:16], digest[:16])
     return {"index": index, "config": config, "pause": pause, "steps": steps, "problem": problem,
-            "last_err": last_err[-400:], "dir": run_dir, "kills": sum("killed" in s for s in steps)}
+            "last_err": last_err[-400:], "dir": run_dir, "kills": sum("killed" in s for s in steps), "where": where}
 
 
 def main():
@@ -227,8 +235,13 @@ def main():
             t[1] += 1
             t[0] += 0 if r["problem"] else 1
         kills = sum(r["kills"] for r in results)
+        where = {}
+        for r in results:
+            for k, v in r["where"].items():
+                where[k] = where.get(k, 0) + v
         print("per configuration: " + ", ".join("%s %d/%d" % (c, t[0], t[1]) for c, t in sorted(by_config.items())))
-        print("%d kills in all; %.0f s" % (kills, time.monotonic() - started))
+        print("%d kills in all (%s); %.0f s" % (kills, ", ".join("%d %s" % (v, k) for k, v in where.items()),
+                                                  time.monotonic() - started))
         print("%d of %d reached the uninterrupted digest" % (len(ok), len(results)))
         return 0 if len(ok) == len(results) else 1
     finally:

@@ -14,8 +14,8 @@ Kinds of pairs, in turn:
 The second process starts after a random stagger: for resume+resume 0 to 0.3 of a run; for
 train+resume once run.json exists plus 0 to 0.3 of a run (a resume before that only finds no run);
 for train+train either at once (0 to 0.05 of a run: both create the directory) or once run.json
-exists. Most pairs run with `REPRO_FAULT_PAUSE_BEFORE_RENAME_MS` (2–10 ms before every rename) so
-that they overlap for longer; the summary says how many pairs really overlapped (the first still
+exists. Both processes run with `REPRO_FAULT_PAUSE_BEFORE_RENAME_MS` (5–20 ms before every rename) so
+that they overlap for longer and the rename windows are wide; the summary says how many pairs really overlapped (the first still
 running when the second started). Afterwards the run is
 finished with `repro train --resume D` if needed (or `repro train --out D …` while it has no
 run.json), and the pair is intact when
@@ -85,9 +85,12 @@ def finish(proc, timeout):
 
 def one_pair(binary, root, reference_dir, reference_digest, stopped_dir, duration, index, rng):
     kind = KINDS[index % len(KINDS)]
-    pause = rng.choice([None, 2, 5, 10])
+    pause = rng.choice([5, 10, 20])
+    # about 75 atomic writes (a checkpoint per step, the logs' creation, run.json, model, manifest)
+    # each wait `pause` ms before their rename
+    expected = duration + 0.075 * pause
     after_run_json = kind == "train+resume" or (kind == "train+train" and rng.random() < 0.5)
-    stagger = rng.uniform(0, duration * (0.05 if kind == "train+train" and not after_run_json else 0.3))
+    stagger = rng.uniform(0, expected * (0.05 if kind == "train+train" and not after_run_json else 0.3))
     pair_dir = os.path.join(root, "pair-%03d" % index)
     os.makedirs(pair_dir)
     run_dir = os.path.join(pair_dir, "run")

@@ -8,9 +8,11 @@ all) with `--checkpoint-every` 1, 3, 23 (divides each epoch's last step, so that
 is written twice) and the default (100: epoch ends only). For each, the uninterrupted digest is
 computed once (and checked to be the same with the fault pause, which must not change any bit).
 
-A trial picks a configuration and, sometimes, `REPRO_FAULT_PAUSE_BEFORE_RENAME_MS` (a few ms, so
-kills land inside the atomic-write windows more often); starts `repro train --out D …` and kills it
-(SIGKILL to its process group) after a random delay; then 0–3 more times starts the next command
+A trial picks a configuration and, sometimes, `REPRO_FAULT_PAUSE_BEFORE_RENAME_MS` (2, 5 or 30 ms,
+so kills land inside the atomic-write windows more often); starts `repro train --out D …` and kills
+it (SIGKILL to its process group) after a random delay, or (with a pause, half the time) at an
+event: the n-th rename window seen (a checkpoint's temporary file exists) or the moment eval.csv
+gains a row (at an epoch's end, between the row and the epoch's checkpoint); then 0–3 more times starts the next command
 (`repro train --resume D`, or `repro train --out D …` again while there is no run.json: a kill before
 run.json exists must leave a directory that the same command restarts) and kills it too; then runs
 the next command without a kill, up to 3 times, until the run is finished. The trial passes when
@@ -45,7 +47,7 @@ CONFIGS = {
     "ce23": ["--checkpoint-every", "23"],
     "default": [],
 }
-PAUSES = [None, None, 2, 5]  # ms; None: no fault pause
+PAUSES = [None, None, 2, 5, 30]  # ms; None: no fault pause (30: most of a run is spent inside rename windows)
 
 
 def flags(config):
@@ -88,6 +90,22 @@ class Reference:
         self.startup = time.monotonic() - started
 
 
+def temporary_checkpoint(run_dir):
+    """The name of a checkpoint's temporary file (an atomic write before its rename), or None."""
+    try:
+        return next((n for n in os.listdir(os.path.join(run_dir, "checkpoints")) if ".tmp-" in n), None)
+    except OSError:
+        return None
+
+
+def eval_row_count(run_dir):
+    try:
+        with open(os.path.join(run_dir, "eval.csv"), "rb") as f:
+            return f.read().count(b"\n")
+    except OSError:
+        return None
+
+
 def next_command(binary, run_dir, config):
     """What continues the run: None when finished, else the argv."""
     if os.path.exists(os.path.join(run_dir, "manifest.json")):
@@ -122,13 +140,32 @@ def trial(binary, root, reference, index, seed, load_factor):
             break
         # the first kill spreads over the whole run; later ones over what is left (at most the whole)
         delay = rng.uniform(0, duration * (1.1 if k == 0 else rng.choice([0.3, 1.1])))
+        # some kills wait for an event instead (the delay stays as a fallback): the n-th rename
+        # window seen (a checkpoint's temporary file exists), or the moment eval.csv gains a row
+        event = rng.choice([None, None, "rename", "eval"]) if pause else None
+        nth = rng.randint(1, 30)
         err_path = os.path.join(os.path.dirname(run_dir), "stderr-%d" % len(steps))
         with open(err_path, "w+") as err:
             proc = subprocess.Popen(argv, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                                     stderr=err, start_new_session=True)
-            deadline = time.monotonic() + delay
+            started = time.monotonic()
+            deadline = started + (delay if event is None else duration * 1.5)
+            seen, last_tmp, eval_rows = 0, None, eval_row_count(run_dir)
             while time.monotonic() < deadline and proc.poll() is None:
-                time.sleep(min(0.005, max(0, deadline - time.monotonic())))
+                if event == "rename":
+                    tmp = temporary_checkpoint(run_dir)
+                    if tmp and tmp != last_tmp:
+                        seen += 1
+                        last_tmp = tmp
+                        if seen >= nth:
+                            break
+                elif event == "eval":
+                    rows = eval_row_count(run_dir)
+                    if rows is not None and eval_rows is not None and rows > eval_rows:
+                        break
+                    eval_rows = rows if eval_rows is None else eval_rows
+                time.sleep(0.001 if event else min(0.005, max(0, deadline - time.monotonic())))
+            delay = time.monotonic() - started
             if proc.poll() is None:
                 kill_group(proc)
                 proc.wait()
@@ -144,7 +181,8 @@ def trial(binary, root, reference, index, seed, load_factor):
                 where["during training"] += 1
             else:
                 where["after manifest.json"] += 1
-        steps.append("%s  (kill after %.3f s: %s)" % (short(argv), delay, outcome))
+        how = {"rename": "at rename window %d" % nth, "eval": "when eval.csv gained a row"}.get(event, "")
+        steps.append("%s  (kill %safter %.3f s: %s)" % (short(argv), how + " " if how else "", delay, outcome))
         if text:
             last_err = text
         if outcome != "killed" and proc.returncode != 0:

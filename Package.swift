@@ -28,6 +28,7 @@ let package = Package(
         .library(name: "ReproData", targets: ["ReproData"]),
         .library(name: "ReproNN", targets: ["ReproNN"]),
         .library(name: "ReproRuns", targets: ["ReproRuns"]),
+        .library(name: "ReproTraining", targets: ["ReproTraining"]),
         .executable(name: "repro", targets: ["repro"]),
     ],
     dependencies: [
@@ -42,7 +43,9 @@ let package = Package(
         .target(name: "ReproNN", dependencies: ["ReproRandom", "ReproTensor"], swiftSettings: cpuSettings),
         .target(name: "ReproRuns", dependencies: ["ReproRandom", "ReproTensor", "ReproData", "ReproNN"],
                 swiftSettings: cpuSettings),
-        .target(name: "Repro", dependencies: ["ReproRandom", "ReproTensor", "ReproData", "ReproNN", "ReproRuns"],
+        .target(name: "ReproTraining", dependencies: ["ReproRandom", "ReproTensor", "ReproData", "ReproNN", "ReproRuns"],
+                swiftSettings: cpuSettings),
+        .target(name: "Repro", dependencies: ["ReproRandom", "ReproTensor", "ReproData", "ReproNN", "ReproRuns", "ReproTraining"],
                 swiftSettings: cpuSettings),
         .executableTarget(
             name: "repro",

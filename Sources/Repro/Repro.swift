@@ -4,3 +4,4 @@
 @_exported import ReproData
 @_exported import ReproNN
 @_exported import ReproRuns
+@_exported import ReproTraining

@@ -48,7 +48,24 @@ public struct RunDirectory: Sendable {
     public var modelFile: String { path + "/model.safetensors" }
 
     public static let metricsColumns = ["step", "epoch", "loss", "learning_rate"]
-    public static let evalColumns = ["step", "epoch", "validation_loss", "validation_accuracy"]
+    /// `eval.csv`'s columns for a task with `metrics`.
+    public static func evalColumns(metrics: [String]) -> [String] {
+        ["step", "epoch", "validation_loss"] + metrics.map { "validation_" + $0 }
+    }
+
+    /// Refuses metric names that are empty, not ASCII letters, digits and underscores, `loss`, or
+    /// named twice.
+    public static func validateMetricNames(_ names: [String]) throws {
+        var seen = Set<String>()
+        for name in names {
+            guard !name.isEmpty, name != "loss", name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }) else {
+                throw ConfigurationError(field: "metricNames", "'\(name)' is not a metric name (ASCII letters, digits and _, not 'loss')")
+            }
+            guard seen.insert(name).inserted else {
+                throw ConfigurationError(field: "metricNames", "the metric '\(name)' is named twice")
+            }
+        }
+    }
 
     /// What `run.json` holds.
     public struct Start: Codable, Sendable {
@@ -61,13 +78,16 @@ public struct RunDirectory: Sendable {
         /// The content digest of the dataset the run started on (``TensorDataset/contentDigest``),
         /// checked on every resume; nil in runs started before Repro recorded it.
         public var datasetSHA256: String?
+        /// The task's metric names, in `eval.csv` column order.
+        public var metrics: [String]
 
         public init(configuration: TrainingConfiguration, seed: SeedRecord, startedAt: String,
-                    datasetSHA256: String? = nil) {
+                    datasetSHA256: String? = nil, metrics: [String] = []) {
             self.configuration = configuration
             self.seed = seed
             self.startedAt = startedAt
             self.datasetSHA256 = datasetSHA256
+            self.metrics = metrics
         }
 
         /// Parses and checks a `run.json` held in `bytes`; `source` names it in errors.
@@ -86,8 +106,8 @@ public struct RunDirectory: Sendable {
             }
             do {
                 try start.configuration.validate()
-            } catch let error as RunFileError {
-                throw RunFileError(source: source, "holds an invalid configuration: \(error.message)",
+            } catch let error as ConfigurationError {
+                throw RunFileError(source: source, "holds an invalid configuration: \(error)",
                                    hint: "the file is damaged; it cannot be resumed")
             }
             return start
@@ -124,7 +144,7 @@ public struct RunDirectory: Sendable {
             throw RunFileError(source: directory.checkpointsDirectory, "cannot create the directory: \(error.localizedDescription)")
         }
         _ = try MetricsLog.create(at: directory.metricsFile, columns: metricsColumns)
-        _ = try MetricsLog.create(at: directory.evalFile, columns: evalColumns)
+        _ = try MetricsLog.create(at: directory.evalFile, columns: evalColumns(metrics: start.metrics))
         try AtomicFile.write(try encode(start), to: directory.startFile)  // last: from here on it is a run
         return directory
     }
@@ -239,22 +259,6 @@ public struct RunDirectory: Sendable {
         if mkdir(path, 0o777) != 0, errno != EEXIST {
             throw RunFileError.system(path, "cannot create the directory", errorNumber: errno)
         }
-    }
-
-    /// The newest checkpoint that loads and passes its checksum; damaged ones are reported through
-    /// `warn` and skipped. Nil when there is none (the run restarts from step 0).
-    public func latestCheckpoint(warn: (String) -> Void) -> (path: String, checkpoint: Checkpoint)? {
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: checkpointsDirectory)) ?? []
-        let steps = names.compactMap { name in Checkpoint.step(ofFileName: name).map { ($0, name) } }
-        for (_, name) in steps.sorted(by: { $0.0 > $1.0 }) {
-            let path = checkpointsDirectory + "/" + name
-            do {
-                return (path, try Checkpoint.read(path))
-            } catch {
-                warn("skipping checkpoint \(name): \(error)")
-            }
-        }
-        return nil
     }
 
     /// Removes temporary files that a killed process left in the run and its checkpoints.

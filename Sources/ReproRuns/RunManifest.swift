@@ -30,6 +30,21 @@ public struct RunManifest: Codable, Sendable {
     /// sha256 of each file the digest covers.
     public var files: [String: String]
 
+    public init(seed: SeedRecord, configuration: TrainingConfiguration, determinism: DeterminismSettings,
+                environment: EnvironmentFingerprint, startedAt: String, finishedAt: String, resumedFromSteps: [Int],
+                finalMetrics: FinalMetrics, digest: String, files: [String: String]) {
+        self.seed = seed
+        self.configuration = configuration
+        self.determinism = determinism
+        self.environment = environment
+        self.startedAt = startedAt
+        self.finishedAt = finishedAt
+        self.resumedFromSteps = resumedFromSteps
+        self.finalMetrics = finalMetrics
+        self.digest = digest
+        self.files = files
+    }
+
     /// The last values of a run.
     public struct FinalMetrics: Codable, Sendable, Hashable {
         public var steps: Int
@@ -37,7 +52,19 @@ public struct RunManifest: Codable, Sendable {
         /// The training loss of the last step.
         public var trainLoss: Float
         public var validationLoss: Float
-        public var validationAccuracy: Double
+        /// Each validation metric's last value, by name.
+        public var validationMetrics: [String: Double]
+
+        public init(steps: Int, epochs: Int, trainLoss: Float, validationLoss: Float, validationMetrics: [String: Double]) {
+            self.steps = steps
+            self.epochs = epochs
+            self.trainLoss = trainLoss
+            self.validationLoss = validationLoss
+            self.validationMetrics = validationMetrics
+        }
+
+        /// The accuracy of the built-in recipe (temporary).
+        public var validationAccuracy: Double { validationMetrics["accuracy"] ?? .nan }
     }
 
     /// The manifest as written: pretty-printed JSON with sorted keys and a final newline.

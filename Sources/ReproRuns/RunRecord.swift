@@ -49,7 +49,7 @@ public struct RunRecord: Sendable {
         let metrics = try MetricsLog.decode(contents["metrics.csv"]!, source: directory.metricsFile)
         let evaluations = try MetricsLog.decode(contents["eval.csv"]!, source: directory.evalFile)
         for (table, columns, file) in [(metrics, RunDirectory.metricsColumns, directory.metricsFile),
-                                       (evaluations, RunDirectory.evalColumns, directory.evalFile)] {
+                                       (evaluations, RunDirectory.evalColumns(metrics: ["accuracy"]), directory.evalFile)] {
             guard table.columns == columns else {
                 throw RunFileError(source: file, "expected the columns \(columns.joined(separator: ",")), found "
                                    + table.columns.joined(separator: ","))

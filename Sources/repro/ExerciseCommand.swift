@@ -40,7 +40,9 @@ struct ExerciseCommand: ParsableCommand {
     }
 
     func run() throws {
-        _ = try recipe.configuration(seed: seed)  // invalid flags fail before anything is written
+        // Invalid flags and unreadable data fail before anything is written.
+        let configuration = try recipe.configuration(seed: seed)
+        let task = try RecipeOptions.mappingFields { try ClassifierRecipe(try recipe.classifier()) }
         func isEmpty(_ path: String) -> Bool {
             ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []).isEmpty
                 && (FileManager.default.fileExists(atPath: path) ? isDirectory(path) : true)
@@ -68,16 +70,24 @@ struct ExerciseCommand: ParsableCommand {
         let first = "\(directory)/seed-\(seed)"
         let again = "\(directory)/seed-\(seed)-again"
         let next = "\(directory)/seed-\(seed + 1)"
-        var trainings = [(seed, first, [String]()), (seed, again, []), (seed + 1, next, [])]
+        var trainings = [(seed, first, false), (seed, again, false), (seed + 1, next, false)]
         for extra in 2..<UInt64(spread) {
-            trainings.append((seed + extra, "\(directory)/spread/seed-\(seed + extra)", []))
+            trainings.append((seed + extra, "\(directory)/spread/seed-\(seed + extra)", false))
         }
-        let fast = ["--allow-nondeterministic", "--benchmark"]
         if allowNondeterministic {
-            trainings += [(seed, "\(directory)/nondeterministic-a", fast), (seed, "\(directory)/nondeterministic-b", fast)]
+            trainings += [(seed, "\(directory)/nondeterministic-a", true), (seed, "\(directory)/nondeterministic-b", true)]
+        }
+        // Each run.json is written here; each child trains one (no flag list is passed on).
+        for (runSeed, path, fast) in trainings {
+            var run = configuration
+            run.seed = runSeed
+            run.allowNondeterministic = fast
+            run.benchmark = fast
+            try Trainer.createRun(task, run, seed: SeedRecord(seed: runSeed, drawn: false,
+                                                               deterministicHashing: HashSeeding.isDeterministic), at: path)
         }
         print("training \(trainings.count) runs, each in its own process …")
-        try train(trainings)
+        try train(trainings.map(\.1))
 
         let runs = try [first, again, next].map { try RunRecord.load($0) }
         let spreadRuns = [runs[0], runs[2]] + (try (2..<UInt64(spread)).map {
@@ -109,14 +119,14 @@ struct ExerciseCommand: ParsableCommand {
         return FileManager.default.fileExists(atPath: path, isDirectory: &directory) && directory.boolValue
     }
 
-    /// Runs `repro train` for each (seed, directory, extra flags), `jobs` at a time.
-    private func train(_ trainings: [(UInt64, String, [String])]) throws {
+    /// Runs `repro train --resume` for each run directory, `jobs` at a time.
+    private func train(_ trainings: [String]) throws {
         let threads = max(1, ProcessInfo.processInfo.activeProcessorCount / jobs)
         var failures: [String] = []
-        try ChildProcess.runAll(trainings, parallel: jobs, arguments: { seed, path, extra in
-            ["train", "--seed", String(seed), "--out", path, "--quiet", "--threads", String(threads)] + recipe.arguments + extra
-        }, finished: { job, result in
-            if result.status != 0 { failures.append("\(job.1): \(ChildProcess.lastLine(result.error))") }
+        try ChildProcess.runAll(trainings, parallel: jobs, arguments: { path in
+            ["train", "--resume", path, "--quiet", "--threads", String(threads)]
+        }, finished: { path, result in
+            if result.status != 0 { failures.append("\(path): \(ChildProcess.lastLine(result.error))") }
         })
         guard failures.isEmpty else {
             throw ValidationError("training failed:\n  " + failures.joined(separator: "\n  "))
@@ -142,8 +152,9 @@ struct ExerciseCommand: ParsableCommand {
 
     static func nextSeedVerdict(seed: UInt64, _ a: RunRecord, _ b: RunRecord, spread: [RunRecord],
                                 seeds: ClosedRange<UInt64>) -> String {
-        let (x, y) = (a.manifest.finalMetrics.validationAccuracy, b.manifest.finalMetrics.validationAccuracy)
-        let accuracies = spread.map(\.manifest.finalMetrics.validationAccuracy)
+        func accuracy(_ run: RunRecord) -> Double { run.manifest.finalMetrics.validationMetrics["accuracy"] ?? .nan }
+        let (x, y) = (accuracy(a), accuracy(b))
+        let accuracies = spread.map(accuracy)
         let (low, high) = (accuracies.min()!, accuracies.max()!)
         let mean = accuracies.reduce(0, +) / Double(accuracies.count)
         let sd = (accuracies.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(accuracies.count - 1)).squareRoot()

@@ -26,7 +26,7 @@ struct RecipeOptions: ParsableArguments {
     var augmentShift: Int?
     @Option(name: .customLong("augment-noise"), parsing: .unconditional, help: "Standard deviation of the pixel noise (default 0.5; 0: off).")
     var augmentNoise: Double?
-    @Option(name: .customLong("weight-decay"), parsing: .unconditional, help: "L2 weight decay (default 0).")
+    @Option(name: .customLong("weight-decay"), parsing: .unconditional, help: "Weight decay (default 0; 0.01 for adamw, which decouples it).")
     var weightDecay: Double?
     @Option(help: "cosine (default), constant or step.")
     var schedule: String?
@@ -39,67 +39,108 @@ struct RecipeOptions: ParsableArguments {
     @Flag(help: "Pick kernels by timing (needs --allow-nondeterministic).")
     var benchmark = false
 
-    /// The flags given, as `--name value` arguments for a child `repro train`.
-    var arguments: [String] {
-        var result: [String] = []
-        func add(_ name: String, _ value: (some CustomStringConvertible)?) {
-            if let value { result += [name, value.description] }
-        }
-        add("--epochs", epochs)
-        add("--max-steps", maxSteps)
-        add("--batch-size", batchSize)
-        add("--lr", lr)
-        add("--model", model)
-        add("--optimizer", optimizer)
-        add("--dataset", dataset)
-        add("--hidden", hidden)
-        add("--dropout", dropout)
-        add("--augment-shift", augmentShift)
-        add("--augment-noise", augmentNoise)
-        add("--weight-decay", weightDecay)
-        add("--schedule", schedule)
-        add("--data-seed", dataSeed)
-        add("--checkpoint-every", checkpointEvery)
-        if allowNondeterministic { result.append("--allow-nondeterministic") }
-        if benchmark { result.append("--benchmark") }
-        return result
+    /// The names of the flags given.
+    var given: [String] {
+        let values: [(String, Any?)] = [
+            ("--epochs", epochs), ("--max-steps", maxSteps), ("--batch-size", batchSize), ("--lr", lr), ("--model", model),
+            ("--optimizer", optimizer), ("--dataset", dataset), ("--hidden", hidden), ("--dropout", dropout),
+            ("--augment-shift", augmentShift), ("--augment-noise", augmentNoise), ("--weight-decay", weightDecay),
+            ("--schedule", schedule), ("--data-seed", dataSeed), ("--checkpoint-every", checkpointEvery),
+        ]
+        return values.compactMap { $0.1 == nil ? nil : $0.0 }
+            + (allowNondeterministic ? ["--allow-nondeterministic"] : []) + (benchmark ? ["--benchmark"] : [])
     }
 
-    /// The names of the flags given.
-    var given: [String] { arguments.filter { $0.hasPrefix("--") } }
-
-    /// The configuration for `seed` with these flags applied to the defaults.
+    /// The recipe's settings: these flags applied to the library's defaults.
     ///
-    /// - Throws: `ValidationError` for a malformed `--hidden`; `RunFileError` for invalid values.
+    /// - Throws: `ValidationError` naming the flag for a malformed or invalid value.
+    func classifier() throws -> ClassifierConfiguration {
+        var classifier = ClassifierConfiguration()
+        try Self.mappingFields {
+            if let dataset { classifier.data = try .init(parsing: dataset) }
+            switch model {
+            case nil, "mlp":
+                var sizes = [128, 128]
+                if let hidden {
+                    let parsed = hidden.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
+                    guard !parsed.isEmpty, parsed.allSatisfy({ $0 != nil }) else {
+                        throw ValidationError("--hidden takes comma-separated widths such as 128,128, got '\(hidden)'")
+                    }
+                    sizes = parsed.map { $0! }
+                }
+                classifier.model = .mlp(hidden: sizes, dropout: dropout ?? 0.1)
+            case "cnn":
+                if hidden != nil || dropout != nil {
+                    throw ValidationError("--hidden and --dropout set the mlp model; the cnn has neither")
+                }
+                classifier.model = .cnn
+            case let other?:
+                throw ValidationError("--model must be mlp or cnn, got '\(other)'")
+            }
+            switch optimizer {
+            case nil, "sgd": classifier.optimizer = .sgd()
+            case "adam": classifier.optimizer = .adam()
+            case "adamw": classifier.optimizer = .adamw()
+            case let other?: throw ValidationError("--optimizer must be sgd, adam or adamw, got '\(other)'")
+            }
+            if let lr { classifier.optimizer = classifier.optimizer.with(learningRate: lr) }
+            if let weightDecay { classifier.optimizer = classifier.optimizer.with(weightDecay: weightDecay) }
+            if let schedule {
+                guard let value = ClassifierConfiguration.Schedule(rawValue: schedule) else {
+                    throw ValidationError("--schedule must be cosine, constant or step, got '\(schedule)'")
+                }
+                classifier.schedule = value
+            }
+            if let augmentShift { classifier.augmentShift = augmentShift }
+            if let augmentNoise { classifier.augmentNoise = augmentNoise }
+            if let dataSeed { classifier.dataSeed = dataSeed }
+            try classifier.validate()
+        }
+        return classifier
+    }
+
+    /// The run's configuration for `seed`: the loop's flags, and the recipe's settings as its task.
+    ///
+    /// - Throws: `ValidationError` naming the flag for a malformed or invalid value.
     func configuration(seed: UInt64) throws -> TrainingConfiguration {
-        var configuration = TrainingConfiguration(seed: seed)
+        let classifier = try classifier()
+        var configuration = TrainingConfiguration(seed: seed, task: try classifier.record())
         if let epochs { configuration.epochs = epochs }
         configuration.maxSteps = maxSteps
         if let batchSize { configuration.batchSize = batchSize }
-        if let model { configuration.model = model }
-        if let optimizer {
-            configuration.optimizer = optimizer
-            if optimizer != "sgd" { configuration.learningRate = 1e-3 }
-        }
-        if let lr { configuration.learningRate = lr }
-        if let dataset { configuration.dataset = dataset }
-        if let hidden {
-            let sizes = hidden.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
-            guard !sizes.isEmpty, sizes.allSatisfy({ $0 != nil }) else {
-                throw ValidationError("--hidden takes comma-separated widths such as 128,128, got '\(hidden)'")
-            }
-            configuration.hiddenSizes = sizes.map { $0! }
-        }
-        if let dropout { configuration.dropout = dropout }
-        if let augmentShift { configuration.augmentShift = augmentShift }
-        if let augmentNoise { configuration.augmentNoise = augmentNoise }
-        if let weightDecay { configuration.weightDecay = weightDecay }
-        if let schedule { configuration.schedule = schedule }
-        if let dataSeed { configuration.dataSeed = dataSeed }
         if let checkpointEvery { configuration.checkpointEvery = checkpointEvery }
         configuration.allowNondeterministic = allowNondeterministic
         configuration.benchmark = benchmark
-        try configuration.validate()
+        try Self.mappingFields { try configuration.validate() }
         return configuration
+    }
+
+    /// The flag that sets a configuration field (`batchSize`, `task.settings.optimizer.learningRate`),
+    /// or nil for a field no flag sets.
+    static func flag(for field: String) -> String? {
+        let name = field.hasPrefix("task.settings.") ? String(field.dropFirst("task.settings.".count)) : field
+        return [
+            "epochs": "--epochs", "maxSteps": "--max-steps", "batchSize": "--batch-size",
+            "checkpointEvery": "--checkpoint-every", "benchmark": "--benchmark", "data": "--dataset", "model": "--model",
+            "model.mlp.hidden": "--hidden", "model.mlp.dropout": "--dropout", "optimizer.learningRate": "--lr",
+            "optimizer.weightDecay": "--weight-decay", "augmentShift": "--augment-shift", "augmentNoise": "--augment-noise",
+            "dataSeed": "--data-seed",
+        ][name]
+    }
+
+    /// Runs `body`, turning a ``ConfigurationError`` into a `ValidationError` that names the flag.
+    static func mappingFields<T>(_ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let error as ConfigurationError {
+            throw ValidationError(flagMessage(error))
+        }
+    }
+
+    /// The message of `error` with its field replaced by the flag that sets it, where one does
+    /// (`--lr must be positive and finite, got -1`).
+    static func flagMessage(_ error: ConfigurationError) -> String {
+        guard let flag = flag(for: error.field) else { return "the configuration's \(error)" }
+        return "\(flag) \(error.message)"
     }
 }

@@ -53,25 +53,38 @@ struct SweepCommand: ParsableCommand {
 
     func run() throws {
         let seeds = try Self.parseSeeds(seeds)
-        _ = try recipe.configuration(seed: seeds[0])  // invalid flags fail before any run starts
+        // Invalid flags and unreadable data fail before any run starts.
+        let configuration = try recipe.configuration(seed: seeds[0])
+        let task = try RecipeOptions.mappingFields { try ClassifierRecipe(try recipe.classifier()) }
         try RunDirectory.refuseInsideRun(out, what: "a sweep")
         try RunDirectory.makeDirectory(out)
         let perRun = threads ?? max(1, ProcessInfo.processInfo.activeProcessorCount / jobs)
         var failures: [String] = []
+        // Each child trains a run.json written here: the configuration is made once, from the flags,
+        // and a child never parses the recipe's flags again.
         try ChildProcess.runAll(seeds, parallel: jobs, arguments: { seed in
             let directory = "\(out)/seed-\(seed)"
-            let runtime = ["--threads", String(perRun), "--workers", String(workers), "--quiet"]
             if FileManager.default.fileExists(atPath: directory + "/manifest.json") {
                 print("seed \(seed): already finished in \(directory)")
                 return nil
-            } else if FileManager.default.fileExists(atPath: directory + "/run.json") {
-                return ["train", "--resume", directory] + runtime
+            } else if !FileManager.default.fileExists(atPath: directory + "/run.json") {
+                var seeded = configuration
+                seeded.seed = seed
+                do {
+                    try Trainer.createRun(task, seeded, seed: SeedRecord(seed: seed, drawn: false,
+                                                                          deterministicHashing: HashSeeding.isDeterministic),
+                                          at: directory)
+                } catch {
+                    print("seed \(seed): FAILED: \(error)")
+                    failures.append("seed \(seed): \(error)")
+                    return nil
+                }
             }
-            return ["train", "--seed", String(seed), "--out", directory] + recipe.arguments + runtime
+            return ["train", "--resume", directory, "--threads", String(perRun), "--workers", String(workers), "--quiet"]
         }, finished: { seed, result in
             if result.status == 0, let manifest = try? RunManifest.read("\(out)/seed-\(seed)/manifest.json") {
                 print("seed \(seed): validation accuracy "
-                      + "\(String(format: "%.2f", manifest.finalMetrics.validationAccuracy * 100)) %, digest \(manifest.digest.prefix(16))…")
+                      + "\(String(format: "%.2f", (manifest.finalMetrics.validationMetrics["accuracy"] ?? .nan) * 100)) %, digest \(manifest.digest.prefix(16))…")
             } else {
                 let reason = ChildProcess.lastLine(result.error)
                 print("seed \(seed): FAILED (exit \(result.status)): \(reason)")

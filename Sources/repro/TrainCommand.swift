@@ -2,8 +2,8 @@ import ArgumentParser
 import Foundation
 import Repro
 
-/// `repro train`: trains the built-in recipe (or a dataset file) into a run directory, or resumes
-/// an unfinished one (DESIGN.md §8).
+/// `repro train`: trains the built-in recipe (``ClassifierRecipe``, on the digits or a dataset
+/// file) into a run directory, or resumes an unfinished one (docs/ARCHITECTURE.md §8).
 struct TrainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "train",
@@ -58,18 +58,26 @@ struct TrainCommand: ParsableCommand {
         let path: String
         if let resume {
             path = resume
-            outcome = try Trainer.resume(resume, runtime: runtime, progress: progress)
+            // The checks and messages of a resume (the lock is taken again by Trainer.resume).
+            let start = try RunDirectory.openForResume(resume).1
+            let task = try ClassifierRecipe(try ClassifierConfiguration(record: start.configuration.task))
+            outcome = try Trainer.resume(task, resume, runtime: runtime, progress: progress)
         } else {
+            let configuration = try recipe.configuration(seed: seed ?? 0)  // flags checked before a seed is drawn
             let record = seedEverything(seed)
+            var seeded = configuration
+            seeded.seed = record.seed
             path = out ?? "runs/seed-\(record.seed)"
-            outcome = try Trainer.train(try recipe.configuration(seed: record.seed), seed: record, into: path,
-                                        runtime: runtime, progress: progress)
+            let task = try RecipeOptions.mappingFields { try ClassifierRecipe(try recipe.classifier()) }
+            outcome = try RecipeOptions.mappingFields {
+                try Trainer.train(task, seeded, seed: record, into: path, runtime: runtime, progress: progress)
+            }
         }
         switch outcome {
         case .finished(let manifest):
             let metrics = manifest.finalMetrics
             print("""
-                finished \(path): validation accuracy \(String(format: "%.2f", metrics.validationAccuracy * 100)) % \
+                finished \(path): validation accuracy \(String(format: "%.2f", (metrics.validationMetrics["accuracy"] ?? .nan) * 100)) % \
                 (loss \(metrics.validationLoss)) after \(metrics.steps) steps
                 digest \(manifest.digest)
                 """)

@@ -5,7 +5,8 @@ import ReproTensor
 public protocol TrainingProgress: AnyObject {
     func started(totalSteps: Int, epochs: Int, resumedFromStep: Int?)
     func stepped(_ step: Int, totalSteps: Int, epoch: Int, loss: Float)
-    func evaluated(step: Int, epoch: Int, loss: Float, accuracy: Double)
+    /// An evaluation: the validation loss and each metric, in the task's order.
+    func evaluated(step: Int, epoch: Int, loss: Float, metrics: [(name: String, value: Double)])
     func warn(_ message: String)
     /// The run ended (finished or stopped); a terminal display finishes its line.
     func ended()
@@ -54,10 +55,13 @@ public final class ConsoleProgress: TrainingProgress {
         }
     }
 
-    public func evaluated(step: Int, epoch: Int, loss: Float, accuracy: Double) {
+    /// A metric whose name ends in `accuracy` is shown in percent, others as they are.
+    public func evaluated(step: Int, epoch: Int, loss: Float, metrics: [(name: String, value: Double)]) {
         guard !quiet else { return }
-        let line = "epoch \(epoch + 1)/\(epochs) step \(step): validation loss \(format(loss)), "
-            + "accuracy \(String(format: "%.2f", accuracy * 100)) %"
+        let line = "epoch \(epoch + 1)/\(epochs) step \(step): validation loss \(format(loss))"
+            + metrics.map { name, value in
+                name.hasSuffix("accuracy") ? ", \(name) \(String(format: "%.2f", value * 100)) %" : ", \(name) \(value)"
+            }.joined()
         if terminal && onBar {
             write("\r\u{1B}[2K" + line + "\n")
             onBar = false

@@ -2,14 +2,17 @@ import Foundation
 import ReproData
 import ReproNN
 import ReproRandom
+import ReproRuns
 import ReproTensor
 
 /// A resumable checkpoint: one safetensors file (readable by Python's `safetensors`) holding the
-/// model's parameters (`model.<name>`), the optimizer's buffers (`optimizer.<name>`) and, for each
+/// model's parameters (`model.<name>`), the optimizer's buffers (`optimizer.<name>`), the task's
+/// own tensors (`task.<name>`, see ``TaskState``) and, for each
 /// metric log, the ``MetricsLog/lineHash(_:)`` of every line up to the checkpoint's step
 /// (`logs.<file name>`, `U64`), so that a resume refuses a log changed since; the rest is in its
 /// metadata: under `repro`, a JSON ``Checkpoint/Header`` (step, loader state,
-/// optimizer state, configuration, seeds), and under `sha256`, the digest of that JSON followed by
+/// optimizer state, configuration with the task's name and settings, seeds, the task's own
+/// values), and under `sha256`, the digest of that JSON followed by
 /// every tensor's bytes in name order, so a damaged checkpoint is detected and skipped.
 ///
 /// No generator's state evolves during training: initialisation draws once before step 0, and
@@ -29,35 +32,41 @@ public struct Checkpoint {
         public var configuration: TrainingConfiguration
         /// The root seed's streams (their recipes; see ``SeedRecord``).
         public var seed: SeedRecord
+        /// The task's own values (``TaskState/values``); nil when it has none.
+        public var taskValues: JSONValue?
 
         public init(step: Int, loader: DataLoaderState, optimizer: OptimizerState,
-                    configuration: TrainingConfiguration, seed: SeedRecord) {
+                    configuration: TrainingConfiguration, seed: SeedRecord, taskValues: JSONValue? = nil) {
             self.step = step
             self.loader = loader
             self.optimizer = optimizer
             self.configuration = configuration
             self.seed = seed
+            self.taskValues = taskValues
         }
     }
 
     public static let format = "repro-checkpoint"
-    public static let version = 1
+    public static let version = 2
 
     public var header: Header
     /// The model's parameters in parameter order.
     public var model: [(name: String, tensor: Tensor)]
     /// The optimizer's buffers in its order.
     public var optimizer: [(name: String, tensor: Tensor)]
+    /// The task's own tensors (``TaskState/tensors``), by name in sorted order.
+    public var task: [(name: String, tensor: Tensor)]
     /// The line hashes of each metric log (by file name, e.g. `metrics.csv`) at the checkpoint's
     /// step, the header first (``MetricsLog/lineHashes``); empty in checkpoints written before
     /// Repro recorded them.
     public var logLines: [String: [UInt64]]
 
     public init(header: Header, model: [(name: String, tensor: Tensor)], optimizer: [(name: String, tensor: Tensor)],
-                logLines: [String: [UInt64]] = [:]) {
+                task: [(name: String, tensor: Tensor)] = [], logLines: [String: [UInt64]] = [:]) {
         self.header = header
         self.model = model
         self.optimizer = optimizer
+        self.task = task
         self.logLines = logLines
     }
 
@@ -78,7 +87,7 @@ public struct Checkpoint {
     /// The checkpoint as a safetensors file.
     public func file() throws -> SafeTensorsFile {
         var tensors: [String: SafeTensor] = [:]
-        for (prefix, list) in [("model.", model), ("optimizer.", optimizer)] {
+        for (prefix, list) in [("model.", model), ("optimizer.", optimizer), ("task.", task)] {
             for (name, tensor) in list {
                 tensors[prefix + name] = try SafeTensor(tensor.scalars, shape: tensor.shape)
             }
@@ -140,8 +149,26 @@ public struct Checkpoint {
             logLines[String(key.dropFirst(5))] = try file.values(key, as: UInt64.self).values
         }
         return Checkpoint(header: header, model: try tensors("model."), optimizer: try tensors("optimizer."),
-                          logLines: logLines)
+                          task: try tensors("task."), logLines: logLines)
     }
+
+    /// The newest checkpoint of `directory` that loads and passes its checksum; damaged ones are reported through
+    /// `warn` and skipped. Nil when there is none (the run restarts from step 0).
+    public static func latest(in directory: RunDirectory, warn: (String) -> Void) -> (path: String, checkpoint: Checkpoint)? {
+        let checkpointsDirectory = directory.checkpointsDirectory
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: checkpointsDirectory)) ?? []
+        let steps = names.compactMap { name in Checkpoint.step(ofFileName: name).map { ($0, name) } }
+        for (_, name) in steps.sorted(by: { $0.0 > $1.0 }) {
+            let path = checkpointsDirectory + "/" + name
+            do {
+                return (path, try Checkpoint.read(path))
+            } catch {
+                warn("skipping checkpoint \(name): \(error)")
+            }
+        }
+        return nil
+    }
+
 
     static let encoder: JSONEncoder = {
         let encoder = JSONEncoder()

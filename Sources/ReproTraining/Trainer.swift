@@ -1,0 +1,407 @@
+import Foundation
+import ReproData
+import ReproNN
+import ReproRandom
+import ReproRuns
+import ReproTensor
+
+/// How a training process ended.
+public enum TrainingOutcome {
+    /// The run finished; its manifest.
+    case finished(RunManifest)
+    /// `stopAfterStep` ended it after this step, as if interrupted.
+    case stopped(step: Int)
+}
+
+/// A training run that went wrong in a way no retry fixes (a diverged loss, a checkpoint from
+/// another run, a task that does not keep its contract).
+public struct TrainingError: Error, CustomStringConvertible {
+    public let message: String
+    public var description: String { message }
+
+    public init(message: String) { self.message = message }
+}
+
+/// The training loop of a run directory (docs/ARCHITECTURE.md §6): trains a ``TrainingTask``, logs
+/// every step to `metrics.csv` and every evaluation (each epoch's end, and the last step) to
+/// `eval.csv`, checkpoints every `checkpointEvery` steps and at each epoch's end, and writes
+/// `model.safetensors` and `manifest.json` at the end.
+///
+/// What it supplies to every task, the built-in recipe's included:
+/// - the `init` stream for ``TrainingTask/makeModel(using:)``, the `loader` stream's seed for the
+///   shuffled order and per-sample augmentation, and the `dropout` key in each step's
+///   ``ForwardContext`` (``SeedStreams``);
+/// - a ``DataLoader`` with `runtime.workers` workers whose batches do not depend on that count;
+/// - checkpoints holding the model, the optimizer, the loader's position, the task's own state
+///   and the logs' line hashes; started again on an unfinished run, it resumes from the newest
+///   complete checkpoint (or from step 0) with the logs cut back to that step, and reaches the
+///   same bits as an uninterrupted run, for any thread and worker counts.
+public final class Trainer<Task: TrainingTask> {
+    /// The task, with the state its ``TrainingTask/stepEnded(_:loss:model:)`` keeps.
+    public private(set) var task: Task
+    public let directory: RunDirectory
+    public let start: RunDirectory.Start
+    public let runtime: RuntimeOptions
+    public let progress: any TrainingProgress
+    /// Whether this process continues a run an earlier process started.
+    public let resuming: Bool
+
+    init(task: Task, directory: RunDirectory, start: RunDirectory.Start, runtime: RuntimeOptions,
+         progress: any TrainingProgress, resuming: Bool) {
+        self.task = task
+        self.directory = directory
+        self.start = start
+        self.runtime = runtime
+        self.progress = progress
+        self.resuming = resuming
+    }
+
+    /// The determinism settings the configuration asks for.
+    public var settings: DeterminismSettings {
+        let configuration = start.configuration
+        return DeterminismSettings(deterministicAlgorithms: !configuration.allowNondeterministic,
+                                   benchmark: configuration.benchmark)
+    }
+
+    /// Trains until the run is finished or `runtime.stopAfterStep` is reached.
+    ///
+    /// Asks glibc to keep freed memory for the next step first (``AllocatorTuning/keepFreedMemory()``:
+    /// speed only, never a result).
+    ///
+    /// - Throws: ``TrainingError`` for a non-finite loss (naming the step), a loss that is not one
+    ///   number, a metric the task does not report, or a checkpoint that does not belong to this
+    ///   run or task; ``RunFileError`` when a run file cannot be written; what the task throws.
+    public func run() throws -> TrainingOutcome {
+        AllocatorTuning.keepFreedMemory()
+        let body = { try Determinism.withSettings(self.settings) { try self.train() } }
+        if let threads = runtime.threads { return try Parallel.withThreadCount(threads, body) }
+        return try body()
+    }
+
+    private func train() throws -> TrainingOutcome {
+        let configuration = start.configuration
+        let streams = SeedStreams(seed: configuration.seed)
+        var generator = streams.generator("init")
+        let model = try task.makeModel(using: &generator)
+        let optimizer = try task.makeOptimizer(for: model)
+        let loader = try trainingLoader(seed: streams.seed(for: "loader"))
+        let dropoutKey = streams.key("dropout")
+        let batchesPerEpoch = loader.batchesPerEpoch
+        let total = min(configuration.epochs * batchesPerEpoch, configuration.maxSteps ?? .max)
+        let schedule = try task.learningRateSchedule(totalSteps: total, optimizer: optimizer)
+
+        var step = 0
+        var completedEpochs = 0
+        var restored: (path: String, checkpoint: Checkpoint)?
+        if let (path, checkpoint) = Checkpoint.latest(in: directory, warn: progress.warn) {
+            try restore(checkpoint, from: path, model: model, optimizer: optimizer, loader: loader)
+            step = checkpoint.header.step
+            completedEpochs = checkpoint.header.loader.epoch
+            restored = (path, checkpoint)
+        }
+        if let stop = runtime.stopAfterStep, stop <= step {
+            throw TrainingError(message: "stopAfterStep \(stop) is not after step \(step), where this run resumes")
+        }
+        // The logs as they must be at the checkpoint's step: one metrics row per step, one
+        // evaluation per completed epoch, each line as the checkpoint recorded it. Checked in
+        // memory; only a resume known to proceed cuts the files back (so that a resumed run's logs
+        // are byte-identical to an uninterrupted run's).
+        let metricsCut = try MetricsLog.cut(at: directory.metricsFile, keepingStepsThrough: step)
+        let evaluationsCut = try MetricsLog.cut(at: directory.evalFile, keepingStepsThrough: step)
+        for (cut, columns, expected, what) in [(metricsCut, RunDirectory.metricsColumns, step, "step"),
+                                               (evaluationsCut, RunDirectory.evalColumns(metrics: start.metrics),
+                                                completedEpochs, "completed epoch")] {
+            guard cut.columns == columns else {
+                throw TrainingError(message: "\(cut.path): line 1: expected the columns \(columns.joined(separator: ",")), "
+                                    + "found \(cut.columns.joined(separator: ",")); the run cannot be resumed exactly")
+            }
+            let name = URL(fileURLWithPath: cut.path).lastPathComponent
+            if let (path, checkpoint) = restored, let recorded = checkpoint.logLines[name] {
+                try cut.verify(against: recorded, checkpoint: path)
+            } else if cut.rowCount != expected {
+                let (have, need) = (cut.rowCount, expected)
+                throw TrainingError(message: "\(cut.path): has \(have) rows through step \(step), but the run needs one per "
+                                    + "\(what) there (\(need)): " + (have < need ? "\(need - have) rows are missing" : "\(have - need) rows too many")
+                                    + ", so the run cannot be resumed exactly; start a new run")
+            }
+        }
+        directory.removeTemporaryFiles()
+        var metrics = try metricsCut.commit()
+        var evaluations = try evaluationsCut.commit()
+        // A run opened for resuming that never trained a step (a parent wrote run.json for a child
+        // to train, or a kill came before the first checkpoint and row) starts rather than resumes.
+        if resuming, step > 0 || metricsCut.rowCount > 0 { try AtomicFile.appendLine(String(step), to: directory.resumesFile) }
+
+        progress.started(totalSteps: total, epochs: configuration.epochs, resumedFromStep: resuming && step > 0 ? step : nil)
+        defer { progress.ended() }
+
+        var lastLoss = Float.nan
+        var lastEvaluation: (step: Int, loss: Float, metrics: [Double])?
+        func checkpoint() throws {
+            try metrics.flush()
+            try evaluations.flush()
+            let state = try task.state()
+            let header = Checkpoint.Header(step: step, loader: loader.state, optimizer: optimizer.state(),
+                                           configuration: configuration, seed: start.seed, taskValues: state.values)
+            try Checkpoint(header: header, model: model.parameterTensors(), optimizer: optimizer.stateTensors(),
+                           task: state.tensors.map { ($0.name, $0.tensor.detached()) },
+                           logLines: ["metrics.csv": metrics.lineHashes, "eval.csv": evaluations.lineHashes])
+                .write(to: directory.checkpointsDirectory + "/" + Checkpoint.fileName(step: step))
+        }
+        func evaluate(epoch: Int) throws {
+            let (loss, values) = try validate(model)
+            try evaluations.stage(step: step, [.int(epoch), .float(loss)] + values.map { .double($0) })
+            lastEvaluation = (step, loss, values)
+            progress.evaluated(step: step, epoch: epoch, loss: loss,
+                               metrics: Array(zip(start.metrics, values)).map { (name: $0.0, value: $0.1) })
+        }
+
+        while step < total {
+            guard let batch = try loader.next() else {
+                // The epoch just completed is loader.epoch - 1.
+                try evaluate(epoch: loader.epoch - 1)
+                try checkpoint()
+                continue
+            }
+            let epoch = loader.epoch
+            let learningRate = schedule.learningRate(atStep: step)
+            try optimizer.setLearningRate(learningRate)
+            model.zeroGrad()
+            let loss = try task.loss(of: batch, model: model,
+                                     context: ForwardContext(training: true, step: step, dropoutKey: dropoutKey))
+            lastLoss = try Self.scalar(loss, "loss(of:model:context:)")
+            guard lastLoss.isFinite else {
+                try metrics.flush()
+                throw TrainingError(message: "the loss is \(lastLoss) at step \(step + 1) (epoch \(epoch + 1)): training "
+                                    + "diverged; lower the learning rate (now \(learningRate)) and start a new run")
+            }
+            try loss.backward()
+            try optimizer.step()
+            step += 1
+            try task.stepEnded(step, loss: lastLoss, model: model)
+            try metrics.stage(step: step, [.int(epoch), .float(lastLoss), .double(learningRate)])
+            progress.stepped(step, totalSteps: total, epoch: epoch, loss: lastLoss)
+            // An epoch's last step is checkpointed once, after its evaluation (above): writing it
+            // twice would leave a kill window between the evaluation row and the second write.
+            if configuration.checkpointEvery > 0, step % configuration.checkpointEvery == 0, step < total,
+               step % batchesPerEpoch != 0 {
+                try checkpoint()
+            }
+            if step == runtime.stopAfterStep, step < total {
+                try metrics.flush()
+                try evaluations.flush()
+                return .stopped(step: step)
+            }
+        }
+        // The last step may end mid-epoch (maxSteps) or right at an epoch's end.
+        if lastEvaluation?.step != step { try evaluate(epoch: loader.epoch) }
+        try metrics.flush()
+        try evaluations.flush()
+        let epochs = (step + batchesPerEpoch - 1) / batchesPerEpoch
+        return .finished(try finish(model: model, lastLoss: lastLoss, evaluation: lastEvaluation!, epochs: epochs))
+    }
+
+    /// The training loader: the task's training set, shuffled by `seed` (``ShuffledSampler``),
+    /// with the task's training transforms.
+    private func trainingLoader(seed: UInt64) throws -> DataLoader<Task.Data, Task.Batch> {
+        let (task, data) = (self.task, try self.task.trainingSet)
+        return try DataLoader(data, sampler: try ShuffledSampler(count: data.count, seed: seed),
+                              batchSize: start.configuration.batchSize, seed: seed, workers: runtime.workers,
+                              transforms: try task.trainingTransforms,
+                              collate: { samples, info in try task.collate(samples, info: info) })
+    }
+
+    /// Loads a checkpoint into the model, optimizer, loader and task, after checking that it
+    /// belongs to this run; names the difference when it does not.
+    private func restore(_ checkpoint: Checkpoint, from path: String, model: Task.Model, optimizer: any Optimizer,
+                         loader: DataLoader<Task.Data, Task.Batch>) throws {
+        let (recorded, configuration) = (checkpoint.header.configuration, start.configuration)
+        guard recorded == configuration else {
+            let fields = (try? JSONValue(encoding: recorded).differences(from: JSONValue(encoding: configuration))) ?? []
+            throw TrainingError(message: "\(path): the checkpoint (step \(checkpoint.header.step)) was written with another "
+                                + "configuration than \(directory.startFile) (differing: \(fields.joined(separator: ", ")))")
+        }
+        func fit(_ what: String, _ body: () throws -> Void) throws {
+            do { try body() } catch {
+                throw TrainingError(message: "\(path): the checkpoint's \(what) does not fit the task '\(task.name)': \(error)")
+            }
+        }
+        try fit("model") { try model.load(Dictionary(uniqueKeysWithValues: checkpoint.model.map { ($0.name, $0.tensor) })) }
+        try fit("optimizer state") {
+            try optimizer.restore(checkpoint.header.optimizer,
+                                  tensors: Dictionary(uniqueKeysWithValues: checkpoint.optimizer.map { ($0.name, $0.tensor) }))
+        }
+        try fit("loader state") { try loader.restore(checkpoint.header.loader) }
+        try fit("task state") { try task.restore(TaskState(values: checkpoint.header.taskValues, tensors: checkpoint.task)) }
+    }
+
+    /// The mean validation loss and the mean of each metric over the validation samples, without
+    /// dropout, in validation-set order.
+    private func validate(_ model: Task.Model) throws -> (loss: Float, metrics: [Double]) {
+        let (task, data) = (self.task, try self.task.validationSet)
+        let loader = try DataLoader(data, sampler: try SequentialSampler(count: data.count),
+                                    batchSize: start.configuration.validationBatchSize, seed: 0,
+                                    transforms: try task.validationTransforms,
+                                    collate: { samples, info in try task.collate(samples, info: info) })
+        let names = start.metrics
+        var lossSum = 0.0
+        var sums = [Double](repeating: 0, count: names.count)
+        var count = 0
+        try Tensor.withNoGrad {
+            while let batch = try loader.next() {
+                let evaluation = try task.evaluate(batch, model: model)
+                if let unknown = evaluation.sums.keys.filter({ !names.contains($0) }).sorted().first {
+                    throw TrainingError(message: "evaluate(_:model:) of the task '\(task.name)' reports the metric '\(unknown)', "
+                                        + "which is not one of its metricNames (\(names.joined(separator: ", ")))")
+                }
+                for (index, name) in names.enumerated() {
+                    guard let sum = evaluation.sums[name] else {
+                        throw TrainingError(message: "evaluate(_:model:) of the task '\(task.name)' reports no sum for the metric '\(name)'")
+                    }
+                    sums[index] += sum
+                }
+                lossSum += Double(try Self.scalar(evaluation.loss, "evaluate(_:model:)")) * Double(evaluation.count)
+                count += evaluation.count
+            }
+        }
+        guard count > 0 else {
+            throw TrainingError(message: "evaluate(_:model:) of the task '\(task.name)' counted no samples in the validation set")
+        }
+        return (Float(lossSum / Double(count)), sums.map { $0 / Double(count) })
+    }
+
+    /// The one element of a loss, or an error naming where a loss of another shape came from.
+    static func scalar(_ loss: Tensor, _ source: String) throws -> Float {
+        guard loss.count == 1 else {
+            throw TrainingError(message: "\(source) must return a loss of one element (a mean over the batch), "
+                                + "got a tensor of shape \(loss.shape)")
+        }
+        return loss.scalars[0]
+    }
+
+    private func finish(model: Task.Model, lastLoss: Float, evaluation: (step: Int, loss: Float, metrics: [Double]),
+                        epochs: Int) throws -> RunManifest {
+        var tensors: [String: SafeTensor] = [:]
+        for (name, tensor) in model.parameterTensors() { tensors[name] = try SafeTensor(tensor.scalars, shape: tensor.shape) }
+        try SafeTensorsFile(tensors: tensors).write(to: directory.modelFile)
+        let (digest, files) = try RunDigest.compute(directory: directory.path)
+        let resumes = ((try? String(decoding: AtomicFile.read(directory.resumesFile), as: UTF8.self)) ?? "")
+            .split(separator: "\n").compactMap { Int($0) }
+        let manifest = RunManifest(
+            seed: start.seed, configuration: start.configuration, determinism: settings,
+            environment: .current(gitDirectory: FileManager.default.currentDirectoryPath,
+                                  threadCount: Parallel.threadCount, workerCount: runtime.workers),
+            startedAt: start.startedAt, finishedAt: RunDirectory.now(), resumedFromSteps: resumes,
+            finalMetrics: .init(steps: evaluation.step, epochs: epochs, trainLoss: lastLoss,
+                                validationLoss: evaluation.loss,
+                                validationMetrics: Dictionary(uniqueKeysWithValues: zip(start.metrics, evaluation.metrics))),
+            digest: digest, files: files)
+        try AtomicFile.write(try manifest.encoded(), to: directory.manifestFile)
+        return manifest
+    }
+}
+
+extension Trainer {
+    /// Starts a new run of `task` in `path` (new or empty) and trains it.
+    ///
+    /// - Parameters:
+    ///   - configuration: the seed and loop settings; its `task` must be `task`'s record (make it
+    ///     with ``ReproRuns/TrainingConfiguration/init(seed:task:)`` from the task).
+    ///   - seed: what was seeded (from `seedEverything` in Repro, or
+    ///     `SeedRecord(seed:drawn:deterministicHashing:)`); its seed must be the configuration's.
+    /// - Throws: as ``createRun(_:_:seed:at:)`` and ``run()``.
+    public static func train(_ task: Task, _ configuration: TrainingConfiguration, seed: SeedRecord, into path: String,
+                             runtime: RuntimeOptions = RuntimeOptions(),
+                             progress: any TrainingProgress = ConsoleProgress()) throws -> TrainingOutcome {
+        let (directory, start) = try create(task, configuration, seed: seed, at: path)
+        return try Trainer(task: task, directory: directory, start: start, runtime: runtime, progress: progress,
+                           resuming: false).run()
+    }
+
+    /// Creates the run of `task` in `path` (new or empty) without training it: `run.json` and the
+    /// empty logs, for ``resume(_:_:runtime:progress:)`` to train (in another process, say), as
+    /// `repro sweep` and `repro exercise` do.
+    ///
+    /// - Throws: ``ReproRuns/ConfigurationError`` for invalid settings or metric names,
+    ///   ``TrainingError`` when the configuration's task or seed is not `task`'s, what building
+    ///   the task's data and model throws (before anything is written), and as
+    ///   ``RunDirectory/create(at:start:)``.
+    public static func createRun(_ task: Task, _ configuration: TrainingConfiguration, seed: SeedRecord,
+                                 at path: String) throws {
+        _ = try create(task, configuration, seed: seed, at: path)
+    }
+
+    private static func create(_ task: Task, _ configuration: TrainingConfiguration, seed: SeedRecord,
+                               at path: String) throws -> (RunDirectory, RunDirectory.Start) {
+        guard seed.seed == configuration.seed else {
+            throw TrainingError(message: "the seed record's seed \(seed.seed) is not the configuration's seed \(configuration.seed)")
+        }
+        try configuration.validate()
+        let record = try TaskRecord(task)
+        guard configuration.task == record else {
+            let fields = (try? JSONValue(encoding: configuration.task).differences(from: JSONValue(encoding: record))) ?? []
+            throw TrainingError(message: "the configuration's task record is not the task's (differing: "
+                                + "\(fields.joined(separator: ", "))): make it with TrainingConfiguration(seed:task:)")
+        }
+        try RunDirectory.validateMetricNames(task.metricNames)
+        // The data and the model first: a dataset that cannot be read leaves no directory behind.
+        let dataDigest = try task.dataDigest
+        var generator = SeedStreams(seed: configuration.seed).generator("init")
+        _ = try task.makeModel(using: &generator)
+        let start = RunDirectory.Start(configuration: configuration, seed: seed, startedAt: RunDirectory.now(),
+                                       datasetSHA256: dataDigest, metrics: task.metricNames)
+        return (try RunDirectory.create(at: path, start: start), start)
+    }
+
+    /// Continues the unfinished run of `task` in `path` from its newest complete checkpoint.
+    ///
+    /// - Throws: as ``RunDirectory/openForResume(_:)`` and ``run()``; ``TrainingError`` when the run
+    ///   trains another task, with other settings or metrics, or on data whose content changed
+    ///   since it started.
+    public static func resume(_ task: Task, _ path: String, runtime: RuntimeOptions = RuntimeOptions(),
+                              progress: any TrainingProgress = ConsoleProgress()) throws -> TrainingOutcome {
+        let (directory, start) = try RunDirectory.openForResume(path)
+        let record = try TaskRecord(task)
+        guard start.configuration.task.name == record.name else {
+            throw TrainingError(message: "\(directory.startFile): the run trains the task '\(start.configuration.task.name)', "
+                                + "not '\(record.name)': resume it with the program that started it")
+        }
+        let differences = start.configuration.task.settings.differences(from: record.settings)
+        guard differences.isEmpty else {
+            throw TrainingError(message: "\(directory.startFile): the task '\(record.name)' has other settings than the run "
+                                + "started with (differing: \(differences.joined(separator: ", "))): resuming would train another run")
+        }
+        guard start.metrics == task.metricNames else {
+            throw TrainingError(message: "\(directory.startFile): the run records the metrics [\(start.metrics.joined(separator: ", "))], "
+                                + "the task '\(record.name)' has [\(task.metricNames.joined(separator: ", "))]")
+        }
+        if let recorded = start.datasetSHA256 {
+            let current = try task.dataDigest
+            guard current == recorded else {
+                throw TrainingError(message: "\(directory.startFile): the data's content changed since the run started "
+                                    + "(sha256 \(recorded.prefix(16))… recorded, \(current.map { $0.prefix(16) + "…" } ?? "none") now): "
+                                    + "resuming would train on other data; restore the original data or start a new run")
+            }
+        }
+        return try Trainer(task: task, directory: directory, start: start, runtime: runtime, progress: progress,
+                           resuming: true).run()
+    }
+}
+
+extension TaskRecord {
+    /// The record of `task`: its name and settings.
+    ///
+    /// - Throws: what the task's ``TrainingTask/settings`` throws.
+    public init(_ task: some TrainingTask) throws {
+        self.init(name: task.name, settings: try task.settings)
+    }
+}
+
+extension TrainingConfiguration {
+    /// The default loop settings for `task` trained from `seed`.
+    ///
+    /// - Throws: what the task's ``TrainingTask/settings`` throws.
+    public init(seed: UInt64, task: some TrainingTask) throws {
+        self.init(seed: seed, task: try TaskRecord(task))
+    }
+}

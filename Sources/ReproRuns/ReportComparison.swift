@@ -52,8 +52,8 @@ func localRunComparison(reference: (name: String, run: RunRecord), candidate: (n
     }
 
     func fields(_ manifest: RunManifest) -> [String: String] {
-        let all = ReportJSON.flattened(manifest.configuration)
-            + ReportJSON.flattened(manifest.determinism, prefix: "determinism.")
+        let all = JSONValue.flattened(manifest.configuration)
+            + JSONValue.flattened(manifest.determinism, prefix: "determinism.")
             + [("reproVersion", manifest.reproVersion)]
         return Dictionary(all.map { ($0.key, $0.value) }, uniquingKeysWith: { first, _ in first })
     }

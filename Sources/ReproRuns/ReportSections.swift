@@ -119,12 +119,12 @@ extension RunReport {
                 ("reproVersion", manifest.reproVersion), ("startedAt", manifest.startedAt), ("finishedAt", manifest.finishedAt),
                 ("resumedFromSteps", manifest.resumedFromSteps.isEmpty ? "(none)" : manifest.resumedFromSteps.map(String.init).joined(separator: ", ")),
             ]
-            summary += ReportJSON.flattened(manifest.finalMetrics, prefix: "finalMetrics.")
+            summary += JSONValue.flattened(manifest.finalMetrics, prefix: "finalMetrics.")
             for (title, rows) in [("Run", summary),
-                                  ("Configuration", ReportJSON.flattened(manifest.configuration)),
-                                  ("Seed record", ReportJSON.flattened(manifest.seed)),
-                                  ("Determinism settings", ReportJSON.flattened(manifest.determinism)),
-                                  ("Environment fingerprint", ReportJSON.flattened(manifest.environment)),
+                                  ("Configuration", JSONValue.flattened(manifest.configuration)),
+                                  ("Seed record", JSONValue.flattened(manifest.seed)),
+                                  ("Determinism settings", JSONValue.flattened(manifest.determinism)),
+                                  ("Environment fingerprint", JSONValue.flattened(manifest.environment)),
                                   ("Files (sha256)", manifest.files.keys.sorted().map { ($0, manifest.files[$0]!) })] {
                 page.raw("<h4>"); page.text(title); page.raw("</h4>\n")
                 page.table(["field", "value"], rows.map { [$0.key, $0.value] }, monospace: [1])

@@ -70,7 +70,7 @@ public struct RunDirectory: Sendable {
     /// What `run.json` holds.
     public struct Start: Codable, Sendable {
         public var format = "repro-run-start"
-        public var version = 1
+        public var version = 2
         public var configuration: TrainingConfiguration
         public var seed: SeedRecord
         /// ISO 8601 UTC.
@@ -101,8 +101,8 @@ public struct RunDirectory: Sendable {
             } catch {
                 throw RunFileError(source: source, "is damaged or incomplete: \(error)")
             }
-            guard start.format == "repro-run-start", start.version == 1 else {
-                throw RunFileError(source: source, "expected repro-run-start version 1, found \(start.format) version \(start.version)")
+            guard start.format == "repro-run-start", start.version == 2 else {
+                throw RunFileError(source: source, "expected repro-run-start version 2, found \(start.format) version \(start.version)")
             }
             do {
                 try start.configuration.validate()

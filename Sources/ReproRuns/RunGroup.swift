@@ -142,11 +142,11 @@ public struct RunGroup: Sendable {
     /// with its values and how many runs have each (in order of first appearance).
     public var varyingSettings: [(field: String, values: [(text: String, count: Int)])] {
         var result: [(String, [(String, Int)])] = []
-        let texts = runs.map { SettingDifference.fieldTexts($0.manifest.configuration) }
-        for (index, (field, _)) in texts[0].enumerated() where field != "seed" {
+        let texts = runs.map { SettingDifference.configurationTexts($0.manifest.configuration) }
+        for field in Set(texts.flatMap(\.keys)).sorted() where field != "seed" {
             var values: [(String, Int)] = []
             for run in texts {
-                let text = run[index].1
+                let text = run[field] ?? "(none)"
                 if let position = values.firstIndex(where: { $0.0 == text }) { values[position].1 += 1 } else { values.append((text, 1)) }
             }
             if values.count > 1 { result.append((field, values)) }

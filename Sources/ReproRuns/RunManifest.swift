@@ -7,7 +7,7 @@ import ReproTensor
 /// last, atomically: a run directory with a manifest is finished.
 public struct RunManifest: Codable, Sendable {
     public static let schemaName = "repro-run"
-    public static let currentSchemaVersion = 1
+    public static let currentSchemaVersion = 2
     /// The largest manifest read (a real one is a few KiB).
     public static let sizeLimit = 1 << 26
 

@@ -80,9 +80,9 @@ public struct SettingDifference: Sendable, Hashable {
                 add("environment.\(difference.field)", difference.value, difference.other, environmentRisk(difference.field))
             }
         }
-        let (configA, configB) = (fieldTexts(a.configuration), fieldTexts(b.configuration))
-        for (field, text) in configA {
-            add("configuration.\(field)", text, configB.first { $0.0 == field }?.1 ?? "(none)", configurationRisk(field))
+        let (configA, configB) = (configurationTexts(a.configuration), configurationTexts(b.configuration))
+        for field in Set(configA.keys).union(configB.keys) {
+            add("configuration.\(field)", configA[field] ?? "(none)", configB[field] ?? "(none)", configurationRisk(field))
         }
         let (determinismA, determinismB) = (fieldTexts(a.determinism), fieldTexts(b.determinism))
         for (field, text) in determinismA {
@@ -171,6 +171,13 @@ public struct SettingDifference: Sendable, Hashable {
     /// The risk of a difference in the determinism settings.
     static let determinismRisk: (ReproducibilityRisk, String) =
         (.high, "nondeterministic implementations or timing-based kernel choice may run: bits can change from run to run")
+
+    /// The configuration's fields as dotted JSON paths (`epochs`, `task.settings.optimizer.sgd.learningRate`)
+    /// and their texts (``JSONValue/flattened(_:prefix:)``): a task's settings of any shape compare
+    /// field by field.
+    static func configurationTexts(_ configuration: TrainingConfiguration) -> [String: String] {
+        Dictionary(JSONValue.flattened(configuration).map { ($0.key, $0.value) }, uniquingKeysWith: { first, _ in first })
+    }
 
     /// Each stored property of `value` as (name, text), in declaration order; optionals unwrapped,
     /// nil as `(none)`. New fields of a record are compared without changes here.

@@ -19,7 +19,7 @@ import Testing
     }
 
     @Test func eachConditionNamesItsHazardAndFix() {
-        var configuration = TrainingConfiguration(seed: 1)
+        var configuration = TrainingConfiguration(seed: 1, task: TaskRecord(name: "test"))
         configuration.allowNondeterministic = true
         configuration.benchmark = true
         let hazards = DeterminismDoctor.hazards(

@@ -1,3 +1,4 @@
+import ReproTestSupport
 import Foundation
 import Testing
 @testable import ReproRuns

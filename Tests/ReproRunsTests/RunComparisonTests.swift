@@ -1,3 +1,4 @@
+import ReproTestSupport
 import Foundation
 import Testing
 import ReproTensor
@@ -131,7 +132,7 @@ import ReproTensor
             other.environment.kernelRelease = "6.8.0"
             other.environment.environment = ["OMP_NUM_THREADS": "4", "SWIFT_DETERMINISTIC_HASHING": "1"]
             other.determinism = DeterminismSettings(deterministicAlgorithms: false, benchmark: true)
-            other.configure = { $0.checkpointEvery = 50; $0.learningRate = 0.1 }
+            other.configure = { $0.checkpointEvery = 50; $0.task.settings = .object(["optimizer": .string("sgd"), "learningRate": .number(0.1)]) }
             let comparison = try RunComparison(try SyntheticRun().write(to: directory.file("a")),
                                                try other.write(to: directory.file("b")))
             // The synthetic logs and weights depend on the seed only: the same bits despite it all.
@@ -145,7 +146,7 @@ import ReproTensor
             #expect(risks["environment.gitCommit"] == .high)
             #expect(risks["environment variable OMP_NUM_THREADS"] == ReproducibilityRisk.none)
             #expect(risks["determinism.benchmark"] == .high)
-            #expect(risks["configuration.learningRate"] == .intended)
+            #expect(risks["configuration.task.settings.learningRate"] == .intended)
             #expect(risks["configuration.checkpointEvery"] == ReproducibilityRisk.none)
             #expect(comparison.settings.map(\.risk) == comparison.settings.map(\.risk).sorted(by: >))
             try assertSnapshot(Self.report(comparison, in: directory), named: "compare-settings.txt")

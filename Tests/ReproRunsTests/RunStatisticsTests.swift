@@ -1,3 +1,4 @@
+import ReproTestSupport
 import Foundation
 import Testing
 @testable import ReproRuns
@@ -20,7 +21,7 @@ import Testing
         run.variant = 1
         run.lossShift = 0.05
         run.accuracyShift = -0.01
-        run.configure = { $0.optimizer = "adam"; $0.learningRate = 0.001 }
+        run.configure = { $0.task.settings = .object(["optimizer": .string("adam"), "learningRate": .number(0.001)]) }
     }
 
     @Test func sweepStatisticsMatchTheRuns() throws {
@@ -59,7 +60,7 @@ import Testing
             #expect(comparison.pairedSeeds == [2, 3, 4, 5, 6])
             #expect(comparison.unpairedSweepSeeds == [1])
             #expect(comparison.unpairedBaselineSeeds == [7, 8])
-            #expect(comparison.settingDifferences.map(\.field) == ["configuration.learningRate", "configuration.optimizer"])
+            #expect(comparison.settingDifferences.map(\.field) == ["configuration.task.settings.learningRate", "configuration.task.settings.optimizer"])
             let accuracy = comparison.metrics[0]
             #expect(accuracy.name == "validation accuracy")
             #expect(abs(accuracy.meanDifference - (sweep.finalValidationAccuracy.mean - baseline.finalValidationAccuracy.mean)) == 0)

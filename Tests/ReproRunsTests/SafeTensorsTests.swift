@@ -1,3 +1,4 @@
+import ReproTestSupport
 import Foundation
 import Testing
 import ReproData
@@ -34,7 +35,7 @@ struct SafeTensorsVectorFile: Decodable {
         var tensors: [String: SafeTensor] = [:]
         for tensor in entry.tensors {
             let dtype = try #require(SafeTensorsDType(rawValue: tensor.dtype))
-            tensors[tensor.name] = try SafeTensor(dtype: dtype, shape: tensor.shape, bytes: ReproRunsTests.bytes(hex: tensor.data))
+            tensors[tensor.name] = try SafeTensor(dtype: dtype, shape: tensor.shape, bytes: ReproTestSupport.bytes(hex: tensor.data))
         }
         return SafeTensorsFile(tensors: tensors, metadata: entry.metadata)
     }

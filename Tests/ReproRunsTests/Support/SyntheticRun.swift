@@ -34,6 +34,9 @@ struct SyntheticRun {
     var environment = SyntheticRun.environment
     var determinism = DeterminismSettings.strict
 
+    /// The task every synthetic run records unless changed: a name and two settings.
+    static let task = TaskRecord(name: "synthetic", settings: .object(["optimizer": .string("sgd"), "learningRate": .number(0.05)]))
+
     /// The fingerprint every synthetic run has unless changed.
     static let environment = EnvironmentFingerprint(
         reproVersion: "0.1.0", swiftCompiler: "6.3", buildConfiguration: "release", architecture: "x86_64",
@@ -64,11 +67,12 @@ struct SyntheticRun {
     /// Writes the run into `path` (which must not exist) and returns `path`.
     @discardableResult
     func write(to path: String) throws -> String {
-        var configuration = TrainingConfiguration(seed: seed)
+        var configuration = TrainingConfiguration(seed: seed, task: SyntheticRun.task)
         configuration.maxSteps = steps
         configure(&configuration)
         let directory = try RunDirectory.create(at: path, start: .init(configuration: configuration,
-            seed: SeedRecord(seed: seed, drawn: false, deterministicHashing: false), startedAt: "2026-01-01T00:00:00Z"))
+            seed: SeedRecord(seed: seed, drawn: false, deterministicHashing: false), startedAt: "2026-01-01T00:00:00Z",
+            metrics: ["accuracy"]))
         var metrics = try MetricsLog.open(at: directory.metricsFile)
         for step in 1...steps {
             try metrics.stage(step: step, [.int((step - 1) / stepsPerEpoch), .float(loss(step)), .double(0.05)])
@@ -96,7 +100,7 @@ struct SyntheticRun {
             determinism: determinism, environment: environment, startedAt: "2026-01-01T00:00:00Z",
             finishedAt: "2026-01-01T00:00:01Z", resumedFromSteps: [],
             finalMetrics: .init(steps: steps, epochs: (steps + stepsPerEpoch - 1) / stepsPerEpoch, trainLoss: loss(steps),
-                                validationLoss: last.loss, validationAccuracy: last.accuracy),
+                                validationLoss: last.loss, validationMetrics: ["accuracy": last.accuracy]),
             digest: digest, files: files)
         try AtomicFile.write(try manifest.encoded(), to: directory.manifestFile)
         return path

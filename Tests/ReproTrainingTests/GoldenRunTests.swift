@@ -1,10 +1,13 @@
+import ReproTestSupport
 import Foundation
 import ReproData
 import ReproRandom
+import ReproRuns
+import ReproTestSupport
 import Testing
-@testable import ReproRuns
+@testable import ReproTraining
 
-/// A short training run in this process (`RunDirectory.create` and `Trainer.run`), pinned to
+/// A short training run of the built-in recipe in this process (`Trainer.train`), pinned to
 /// literals: the loss of its first five steps and its digest.
 ///
 /// The literals are Repro's own output, recorded from this test's first run and frozen as a
@@ -15,11 +18,9 @@ import Testing
 /// --max-steps 12 --hidden 32` prints the same digest (checked in ReproCLITests).
 @Suite struct GoldenRunTests {
     /// Seed 42, 12 steps of batch 64, one hidden layer of 32; every other setting the default.
-    static var configuration: TrainingConfiguration {
-        var configuration = TrainingConfiguration(seed: 42)
-        configuration.hiddenSizes = [32]
-        configuration.maxSteps = 12
-        return configuration
+    static func recipe() throws -> (ClassifierRecipe, TrainingConfiguration) {
+        let recipe = try Recipes.classifier(hidden: [32])
+        return (recipe, try Recipes.configuration(recipe, seed: 42, maxSteps: 12))
     }
 
     /// The `loss` field of metrics.csv's first five rows, as written.
@@ -44,13 +45,10 @@ import Testing
 
     static func train() throws -> Run {
         try withTemporaryDirectory { directory in
-            let start = RunDirectory.Start(configuration: configuration,
-                                           seed: SeedRecord(seed: 42, drawn: false, deterministicHashing: false),
-                                           startedAt: "2026-01-01T00:00:00Z")
-            let run = try RunDirectory.create(at: directory.file("run"), start: start)
-            let trainer = try Trainer(directory: run, start: start, runtime: RuntimeOptions(), progress: SilentProgress(),
-                                      resuming: false)
-            guard case .finished(let manifest) = try trainer.run() else {
+            let (recipe, configuration) = try recipe()
+            let run = RunDirectory(path: directory.file("run"))
+            guard case .finished(let manifest) = try Trainer.train(recipe, configuration, seed: Recipes.seedRecord(42),
+                                                                   into: run.path, progress: SilentProgress()) else {
                 throw RunFileError(source: run.path, "the golden run did not finish")
             }
             var files: [String: [UInt8]] = [:]
@@ -86,13 +84,4 @@ import Testing
         #expect(hash.finalize().map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined() == run.manifest.digest)
         #expect(run.files["manifest.json"] == (try run.manifest.encoded()))
     }
-}
-
-/// Progress that goes nowhere.
-final class SilentProgress: TrainingProgress {
-    func started(totalSteps: Int, epochs: Int, resumedFromStep: Int?) {}
-    func stepped(_ step: Int, totalSteps: Int, epoch: Int, loss: Float) {}
-    func evaluated(step: Int, epoch: Int, loss: Float, accuracy: Double) {}
-    func warn(_ message: String) {}
-    func ended() {}
 }

@@ -1,36 +1,15 @@
 import Foundation
 
-/// JSON values as the report shows them: any `Encodable` record (a configuration, a fingerprint)
-/// flattened into sorted `field → text` rows for a table.
-enum ReportJSON: Decodable, Equatable {
-    case null
-    case bool(Bool)
-    case integer(Int64)
-    case number(Double)
-    case string(String)
-    case array([ReportJSON])
-    case object([String: ReportJSON])
-
-    init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        if container.decodeNil() { self = .null }
-        else if let value = try? container.decode(Bool.self) { self = .bool(value) }
-        else if let value = try? container.decode(Int64.self) { self = .integer(value) }
-        else if let value = try? container.decode(Double.self) { self = .number(value) }
-        else if let value = try? container.decode(String.self) { self = .string(value) }
-        else if let value = try? container.decode([ReportJSON].self) { self = .array(value) }
-        else { self = .object(try container.decode([String: ReportJSON].self)) }
-    }
-
+/// JSON values as the report and `repro compare` show them: any `Encodable` record (a
+/// configuration, a fingerprint) flattened into sorted `field → text` rows.
+extension JSONValue {
     /// The rows of `value` encoded as JSON: nested objects give dotted names (`environment.NAME`),
     /// arrays of scalars one comma-separated text, other arrays indexed names (`items.0`); an empty
     /// object or array gives `(none)`. Sorted by field name; nil values read `null`.
     ///
     /// - Determinism: keys are sorted, numbers written in Swift's shortest round-trip form.
-    static func flattened<T: Encodable>(_ value: T, prefix: String = "") -> [(key: String, value: String)] {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        guard let data = try? encoder.encode(value), let json = try? JSONDecoder().decode(ReportJSON.self, from: data) else {
+    public static func flattened<T: Encodable>(_ value: T, prefix: String = "") -> [(key: String, value: String)] {
+        guard let json = try? JSONValue(encoding: value) else {
             return [(prefix.isEmpty ? "value" : String(prefix.dropLast()), "(cannot be shown)")]
         }
         var rows: [(key: String, value: String)] = []
@@ -58,11 +37,12 @@ enum ReportJSON: Decodable, Equatable {
     }
 
     /// The value as one line of text.
-    var text: String {
+    public var text: String {
         switch self {
         case .null: "null"
         case .bool(let value): value ? "true" : "false"
         case .integer(let value): String(value)
+        case .unsignedInteger(let value): String(value)
         case .number(let value): value.description
         case .string(let value): value
         case .array(let items): items.isEmpty ? "(none)" : items.map(\.text).joined(separator: ", ")

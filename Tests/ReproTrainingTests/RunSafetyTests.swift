@@ -1,44 +1,36 @@
+import ReproTestSupport
 import Foundation
 import ReproData
 import ReproRandom
-@testable import ReproRuns
+import ReproRuns
+import ReproTestSupport
 import Testing
+@testable import ReproTraining
 
 /// Issue 11's guarantees for run directories, in process: one writer at a time, a resume that
 /// checks everything before it writes anything (and refuses changed logs and data), no output
 /// inside a run, and bounded configurations and datasets.
 @Suite struct RunSafetyTests {
-    static var quiet: ConsoleProgress { ConsoleProgress(quiet: true) }
+    static var quiet: SilentProgress { SilentProgress() }
 
-    /// A short run of `configuration` stopped after `stop` steps (checkpoints every 2 steps).
-    static func stoppedRun(at path: String, stop: Int, dataset: String = "digits") throws {
-        var configuration = TrainingConfiguration(seed: 3)
-        configuration.hiddenSizes = [8]
-        configuration.maxSteps = 8
-        configuration.checkpointEvery = 2
-        configuration.dataset = dataset
-        let seed = SeedRecord(seed: 3, drawn: false, deterministicHashing: false)
-        guard case .stopped = try Trainer.train(configuration, seed: seed, into: path,
+    /// A short run of the recipe on `data`, stopped after `stop` steps (checkpoints every 2
+    /// steps); the recipe, for resuming it.
+    @discardableResult
+    static func stoppedRun(at path: String, stop: Int, data: ClassifierConfiguration.DataSource = .digits) throws -> ClassifierRecipe {
+        let recipe = try Recipes.classifier(data: data)
+        let configuration = try Recipes.configuration(recipe, seed: 3, maxSteps: 8, checkpointEvery: 2)
+        guard case .stopped = try Trainer.train(recipe, configuration, seed: Recipes.seedRecord(3), into: path,
                                                 runtime: RuntimeOptions(stopAfterStep: stop), progress: quiet)
         else { throw RunFileError(source: path, "the run did not stop") }
+        return recipe
     }
 
-    /// Every file under `path` and its bytes.
-    static func snapshot(_ path: String) throws -> [String: [UInt8]] {
-        var files: [String: [UInt8]] = [:]
-        for name in FileManager.default.subpaths(atPath: path) ?? [] {
-            var isDirectory: ObjCBool = false
-            if FileManager.default.fileExists(atPath: path + "/" + name, isDirectory: &isDirectory), !isDirectory.boolValue {
-                files[name] = try AtomicFile.read(path + "/" + name)
-            }
-        }
-        return files
-    }
+    static func snapshot(_ path: String) throws -> [String: [UInt8]] { try Recipes.snapshot(path) }
 
     @Test func aSecondWriterIsRefusedNamingTheHolderUntilTheFirstEnds() throws {
         try withTemporaryDirectory { directory in
             let run = directory.file("run")
-            let start = RunDirectory.Start(configuration: TrainingConfiguration(seed: 1),
+            let start = RunDirectory.Start(configuration: TrainingConfiguration(seed: 1, task: TaskRecord(name: "test")),
                                            seed: SeedRecord(seed: 1, drawn: false, deterministicHashing: false), startedAt: "t")
             var writer: RunDirectory? = try RunDirectory.create(at: run, start: start)
             let before = try Self.snapshot(run)
@@ -56,7 +48,7 @@ import Testing
     @Test func aChangedLogLineIsRefusedByNameAndNothingIsWritten() throws {
         try withTemporaryDirectory { directory in
             let run = directory.file("run")
-            try Self.stoppedRun(at: run, stop: 5)
+            let recipe = try Self.stoppedRun(at: run, stop: 5)
             // Line 3 is step 2's row, before the checkpoint at step 4: change one digit of its loss.
             var lines = String(decoding: try AtomicFile.read(run + "/metrics.csv"), as: UTF8.self)
                 .split(separator: "\n").map(String.init)
@@ -65,7 +57,7 @@ import Testing
             lines[2] = fields.joined(separator: ",")
             try AtomicFile.write(lines.joined(separator: "\n") + "\n", to: run + "/metrics.csv")
             let before = try Self.snapshot(run)
-            let error = try #require(throws: RunFileError.self) { try Trainer.resume(run, progress: Self.quiet) }
+            let error = try #require(throws: RunFileError.self) { try Trainer.resume(recipe, run, progress: Self.quiet) }
             #expect(error.source == run + "/metrics.csv" && error.location == "line 3", "\(error)")
             #expect(error.message.contains("step-00000004.safetensors recorded"), "\(error)")
             #expect(try Self.snapshot(run) == before, "a refused resume writes nothing")
@@ -74,22 +66,22 @@ import Testing
             fields[2] = "nan"
             lines[2] = fields.joined(separator: ",")
             try AtomicFile.write(lines.joined(separator: "\n") + "\n", to: run + "/metrics.csv")
-            #expect { try Trainer.resume(run, progress: Self.quiet) } throws: { "\($0)".contains("metrics.csv: line 3: differs") }
+            #expect { try Trainer.resume(recipe, run, progress: Self.quiet) } throws: { "\($0)".contains("metrics.csv: line 3: differs") }
         }
     }
 
     @Test func aResumeRefusedForAnyReasonLeavesEveryFileAsItWas() throws {
         try withTemporaryDirectory { directory in
             let run = directory.file("run")
-            try Self.stoppedRun(at: run, stop: 7)
+            let recipe = try Self.stoppedRun(at: run, stop: 7)
             let before = try Self.snapshot(run)
-            #expect { try Trainer.resume(run, runtime: RuntimeOptions(stopAfterStep: 3), progress: Self.quiet) } throws: {
-                "\($0)".contains("--stop-after-step 3 is not after step 6")
+            #expect { try Trainer.resume(recipe, run, runtime: RuntimeOptions(stopAfterStep: 3), progress: Self.quiet) } throws: {
+                "\($0)".contains("stopAfterStep 3 is not after step 6")
             }
             #expect(try Self.snapshot(run) == before, "--stop-after-step before the checkpoint cuts no log")
             try FileManager.default.removeItem(atPath: run + "/checkpoints")
             let withoutCheckpoints = try Self.snapshot(run)
-            #expect { try Trainer.resume(run, progress: Self.quiet) } throws: { "\($0)".contains("checkpoints: is missing") }
+            #expect { try Trainer.resume(recipe, run, progress: Self.quiet) } throws: { "\($0)".contains("checkpoints: is missing") }
             #expect(try Self.snapshot(run) == withoutCheckpoints)
         }
     }
@@ -103,13 +95,15 @@ import Testing
             let data = directory.file("data.csv")
             try AtomicFile.write(rows { $0 % 3 }, to: data)
             let run = directory.file("run")
-            try Self.stoppedRun(at: run, stop: 3, dataset: data)
+            try Self.stoppedRun(at: run, stop: 3, data: .csv(path: data))
             try AtomicFile.write(rows { ($0 + 1) % 3 }, to: data)  // same rows and classes, other labels
-            #expect { try Trainer.resume(run, progress: Self.quiet) } throws: {
-                "\($0)".contains("\(data): the dataset's content changed since the run started")
+            let changed = try Recipes.classifier(data: .csv(path: data))
+            #expect { try Trainer.resume(changed, run, progress: Self.quiet) } throws: {
+                "\($0)".contains("run.json: the data's content changed since the run started")
             }
             try AtomicFile.write(rows { $0 % 3 }, to: data)
-            guard case .finished = try Trainer.resume(run, progress: Self.quiet) else { Issue.record("not finished"); return }
+            let restored = try Recipes.classifier(data: .csv(path: data))
+            guard case .finished = try Trainer.resume(restored, run, progress: Self.quiet) else { Issue.record("not finished"); return }
         }
     }
 
@@ -122,11 +116,11 @@ import Testing
             }
             try RunDirectory.refuseInsideRun(directory.file("beside.svg"), what: "the output")
             #expect { try ToolOutput.write("x", to: run + "/metrics.csv") } throws: { "\($0)".contains("lies inside the run") }
-            #expect { try RunDirectory.create(at: run + "/nested", start: .init(configuration: .init(seed: 1),
+            #expect { try RunDirectory.create(at: run + "/nested", start: .init(configuration: .init(seed: 1, task: TaskRecord(name: "test")),
                 seed: SeedRecord(seed: 1, drawn: false, deterministicHashing: false), startedAt: "t")) } throws: {
                 "\($0)".contains("lies inside the run")
             }
-            #expect { try RunDirectory.create(at: "", start: .init(configuration: .init(seed: 1),
+            #expect { try RunDirectory.create(at: "", start: .init(configuration: .init(seed: 1, task: TaskRecord(name: "test")),
                 seed: SeedRecord(seed: 1, drawn: false, deterministicHashing: false), startedAt: "t")) } throws: {
                 "\($0)".contains("must not be empty")
             }
@@ -134,28 +128,56 @@ import Testing
     }
 
     @Test(arguments: [
-        ("epochs", "--epochs must be 1 to 1000000"),
-        ("augmentShift", "--augment-shift must be 0 to 4096"),
-        ("hiddenSizes", "--hidden widths must be 1 to 65536"),
-        ("hundredMillion", "--hidden widths must be 1 to 65536"),
-        ("maxSteps", "--max-steps must be 1 to"),
-        ("batchSize", "--batch-size must be 1 to"),
-        ("checkpointEvery", "--checkpoint-every must be 0 to"),
-        ("augmentNoise", "--augment-noise must be non-negative and finite"),
+        ("epochs", "epochs must be 1 to 1000000"),
+        ("maxSteps", "maxSteps must be 1 to"),
+        ("batchSize", "batchSize must be 1 to"),
+        ("checkpointEvery", "checkpointEvery must be 0 to"),
+        ("validationBatchSize", "validationBatchSize must be 1 to"),
+        ("benchmark", "benchmark picks kernels by timing"),
+        ("task", "task.name must be a non-empty ASCII word"),
     ])
-    func outOfRangeConfigurationsAreRefused(_ field: String, _ message: String) {
-        var configuration = TrainingConfiguration(seed: 1)
+    func outOfRangeLoopSettingsAreRefusedNamingTheField(_ field: String, _ message: String) {
+        var configuration = TrainingConfiguration(seed: 1, task: TaskRecord(name: "test"))
         switch field {
         case "epochs": configuration.epochs = Int.max
-        case "augmentShift": configuration.augmentShift = Int.max - 1
-        case "hiddenSizes": configuration.hiddenSizes = [Int.max]
-        case "hundredMillion": configuration.hiddenSizes = [100_000_000]
         case "maxSteps": configuration.maxSteps = Int.max
         case "batchSize": configuration.batchSize = 1 << 40
         case "checkpointEvery": configuration.checkpointEvery = -1
-        default: configuration.augmentNoise = .infinity
+        case "validationBatchSize": configuration.validationBatchSize = 0
+        case "benchmark": configuration.benchmark = true
+        default: configuration.task.name = "two words"
         }
-        #expect { try configuration.validate() } throws: { "\($0)".contains(message) }
+        #expect { try configuration.validate() } throws: { ($0 as? ConfigurationError)?.description.hasPrefix(message) == true }
+    }
+
+    @Test(arguments: [
+        ("augmentShift", "augmentShift must be 0 to 4096"),
+        ("hiddenSizes", "model.mlp.hidden widths must be 1 to 65536"),
+        ("hundredMillion", "model.mlp.hidden widths must be 1 to 65536"),
+        ("noLayers", "model.mlp.hidden takes 1 to 64 widths"),
+        ("dropout", "model.mlp.dropout must be in [0, 1)"),
+        ("augmentNoise", "augmentNoise must be non-negative and finite"),
+        ("learningRate", "optimizer.learningRate must be positive and finite"),
+        ("momentum", "optimizer.momentum must be in [0, 1)"),
+        ("weightDecay", "optimizer.weightDecay must be non-negative and finite"),
+        ("validationFraction", "validationFraction must be in (0, 1)"),
+    ])
+    func outOfRangeRecipeSettingsAreRefusedNamingTheField(_ field: String, _ message: String) {
+        var settings = ClassifierConfiguration()
+        switch field {
+        case "augmentShift": settings.augmentShift = Int.max - 1
+        case "hiddenSizes": settings.model = .mlp(hidden: [Int.max])
+        case "hundredMillion": settings.model = .mlp(hidden: [100_000_000])
+        case "noLayers": settings.model = .mlp(hidden: [])
+        case "dropout": settings.model = .mlp(dropout: 1)
+        case "learningRate": settings.optimizer = .adam(learningRate: -.infinity)
+        case "momentum": settings.optimizer = .sgd(momentum: 1)
+        case "weightDecay": settings.optimizer = .adamw(weightDecay: .nan)
+        case "validationFraction": settings.validationFraction = 1
+        default: settings.augmentNoise = .infinity
+        }
+        #expect { try settings.validate() } throws: { ($0 as? ConfigurationError)?.description.hasPrefix(message) == true }
+        #expect(throws: ConfigurationError.self) { try ClassifierRecipe(settings) }
     }
 
     @Test(arguments: [
@@ -168,9 +190,9 @@ import Testing
         try withTemporaryDirectory { directory in
             let data = directory.file("data.csv")
             try AtomicFile.write(rows, to: data)
-            var configuration = TrainingConfiguration(seed: 1)
-            configuration.dataset = data
-            #expect { try Recipe(configuration) } throws: { "\($0)".hasPrefix("\(data): ") && "\($0)".contains(message) }
+            #expect { try Recipes.classifier(data: .csv(path: data)) } throws: {
+                "\($0)".hasPrefix("\(data): ") && "\($0)".contains(message)
+            }
         }
     }
 }

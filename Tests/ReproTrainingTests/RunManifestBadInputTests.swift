@@ -1,8 +1,9 @@
 import Foundation
+import ReproRuns
+import ReproTestSupport
 import Testing
-@testable import ReproRuns
 
-/// `RunManifest.read` on damaged manifests and manifests of another schema or version (DESIGN.md
+/// `RunManifest.read` on damaged manifests and manifests of another schema or version (docs/ARCHITECTURE.md
 /// §9): a `RunFileError` naming the file and what is wrong. The manifest edited is the golden run's.
 @Suite struct RunManifestBadInputTests {
     /// How the manifest is damaged, and what the error must say.
@@ -22,8 +23,8 @@ import Testing
             case .notJSON: return Array("schema = repro-run\n".utf8)
             case .otherSchema: return try edit { $0["schema"] = "another-tool" }
             case .noSchema: return try edit { $0["schema"] = nil }
-            case .newerVersion: return try edit { $0["schemaVersion"] = 2 }
-            case .olderVersion: return try edit { $0["schemaVersion"] = 0 }
+            case .newerVersion: return try edit { $0["schemaVersion"] = 3 }
+            case .olderVersion: return try edit { $0["schemaVersion"] = 1 }
             case .noVersion: return try edit { $0["schemaVersion"] = nil }
             case .missingDigest: return try edit { $0["digest"] = nil }
             case .wrongType: return try edit { $0["finalMetrics"] = "high" }
@@ -35,8 +36,8 @@ import Testing
             case .empty, .truncated, .notJSON: "not valid JSON"
             case .otherSchema: "not a Repro run manifest (schema 'another-tool')"
             case .noSchema: "not a Repro run manifest (schema missing)"
-            case .newerVersion: "manifest schema version 2, this Repro reads version 1"
-            case .olderVersion: "manifest schema version 0, this Repro reads version 1"
+            case .newerVersion: "manifest schema version 3, this Repro reads version 2"
+            case .olderVersion: "manifest schema version 1, this Repro reads version 2"
             case .noVersion: "manifest schema version missing"
             case .missingDigest: "incomplete or has a wrong field"
             case .wrongType: "incomplete or has a wrong field"
@@ -77,7 +78,7 @@ import Testing
             let manifest = try RunManifest.read(path)
             #expect(manifest.digest == GoldenRunTests.digest)
             #expect(manifest.finalMetrics == run.manifest.finalMetrics)
-            #expect(manifest.configuration == GoldenRunTests.configuration)
+            #expect(manifest.configuration == (try GoldenRunTests.recipe().1))
             #expect(try manifest.encoded() == run.files["manifest.json"])
         }
     }

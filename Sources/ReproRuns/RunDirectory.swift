@@ -17,7 +17,7 @@ import ReproRandom
 ///   metrics.csv          one row per optimizer step
 ///   eval.csv             one row per evaluation
 ///   checkpoints/         step-00000100.safetensors, …
-///   resumes.log          the step of each resumption
+///   resumes.log          created when training starts: the step of each resumption
 ///   model.safetensors    the final weights
 ///   manifest.json        written last: the run is finished
 /// ```

@@ -128,11 +128,16 @@ public final class Trainer<Task: TrainingTask> {
         directory.removeTemporaryFiles()
         var metrics = try metricsCut.commit()
         var evaluations = try evaluationsCut.commit()
-        // A run opened for resuming that never trained a step (a parent wrote run.json for a child
-        // to train, or a kill came before the first checkpoint and row) starts rather than resumes.
-        if resuming, step > 0 || metricsCut.rowCount > 0 { try AtomicFile.appendLine(String(step), to: directory.resumesFile) }
+        // `resumes.log` exists once a process has started training the run: a run opened for
+        // resuming without it was created for a later process to train (`createRun`), and starts.
+        let resumed = resuming && FileManager.default.fileExists(atPath: directory.resumesFile)
+        if resumed {
+            try AtomicFile.appendLine(String(step), to: directory.resumesFile)
+        } else {
+            try AtomicFile.write([], to: directory.resumesFile)
+        }
 
-        progress.started(totalSteps: total, epochs: configuration.epochs, resumedFromStep: resuming && step > 0 ? step : nil)
+        progress.started(totalSteps: total, epochs: configuration.epochs, resumedFromStep: resumed ? step : nil)
         defer { progress.ended() }
 
         var lastLoss = Float.nan

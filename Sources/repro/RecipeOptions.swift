@@ -119,14 +119,17 @@ struct RecipeOptions: ParsableArguments {
     /// or nil for a field no flag sets.
     static func flag(for field: String) -> String? {
         let name = field.hasPrefix("task.settings.") ? String(field.dropFirst("task.settings.".count)) : field
-        return [
+        return flags[name]
+    }
+
+    /// The flag of each configuration field that has one.
+    static let flags: [String: String] = [
             "epochs": "--epochs", "maxSteps": "--max-steps", "batchSize": "--batch-size",
             "checkpointEvery": "--checkpoint-every", "benchmark": "--benchmark", "data": "--dataset", "model": "--model",
             "model.mlp.hidden": "--hidden", "model.mlp.dropout": "--dropout", "optimizer.learningRate": "--lr",
             "optimizer.weightDecay": "--weight-decay", "augmentShift": "--augment-shift", "augmentNoise": "--augment-noise",
-            "dataSeed": "--data-seed",
-        ][name]
-    }
+            "dataSeed": "--data-seed", "allowNondeterministic": "--allow-nondeterministic",
+        ]
 
     /// Runs `body`, turning a ``ConfigurationError`` into a `ValidationError` that names the flag.
     static func mappingFields<T>(_ body: () throws -> T) throws -> T {
@@ -140,7 +143,11 @@ struct RecipeOptions: ParsableArguments {
     /// The message of `error` with its field replaced by the flag that sets it, where one does
     /// (`--lr must be positive and finite, got -1`).
     static func flagMessage(_ error: ConfigurationError) -> String {
-        guard let flag = flag(for: error.field) else { return "the configuration's \(error)" }
-        return "\(flag) \(error.message)"
+        var message = error.message
+        for (field, flag) in flags where field.contains(where: \.isUppercase) && !field.contains(".") {
+            message = message.replacing(try! Regex("\\b\(field)\\b"), with: flag)
+        }
+        guard let flag = flag(for: error.field) else { return "the configuration's \(error.field) \(message)" }
+        return "\(flag) \(message)"
     }
 }

@@ -248,7 +248,7 @@ import Testing
             case .truncated: return data.prefix(data.count / 2)
             case .empty: return Data()
             case .notJSON: return Data("seed = 42\n".utf8)
-            case .otherVersion: return try edit { $0["version"] = 2 }
+            case .otherVersion: return try edit { $0["version"] = 3 }
             case .otherFormat: return try edit { $0["format"] = "something-else" }
             case .missingField: return try edit { $0["configuration"] = nil }
             }
@@ -257,7 +257,7 @@ import Testing
         /// What the message must say besides the file's path.
         var mention: String {
             switch self {
-            case .otherVersion: "version 2"
+            case .otherVersion: "version 3"
             case .otherFormat: "something-else"
             default: "damaged"
             }
@@ -362,7 +362,7 @@ import Testing
             #expect(result.status == 2, "\(result.summary)")
             let message = result.stderr
             let step = message.firstMatch(of: /the loss is -?(nan|inf) at step (\d+)/).flatMap { Int($0.2) }
-            #expect(step != nil && message.contains("diverged") && message.contains("--lr"), "\(message)")
+            #expect(step != nil && message.contains("diverged") && message.contains("lower the learning rate"), "\(message)")
             #expect(result.stdout.isEmpty)
             if let step {
                 // The rows of the steps before it are logged.

@@ -55,6 +55,10 @@ let package = Package(
             ],
             swiftSettings: cpuSettings
         ),
+        // Examples/OwnModel is a package of its own (as a user would write it); its executable is
+        // built here too, so that the tests can train a user's task in processes of its own.
+        .executableTarget(name: "own-model", dependencies: ["Repro"], path: "Examples/OwnModel/Sources/OwnModel",
+                          swiftSettings: cpuSettings),
         .testTarget(name: "ReproRandomTests", dependencies: ["ReproRandom"], exclude: ["Vectors"],
                     swiftSettings: cpuSettings),
         .testTarget(name: "ReproTensorTests", dependencies: ["ReproTensor", "ReproRandom"], exclude: ["Vectors"],
@@ -72,6 +76,6 @@ let package = Package(
                                    "ReproTestSupport"],
                     swiftSettings: cpuSettings),
         .testTarget(name: "ReproTests", dependencies: ["Repro"], exclude: ["Vectors"], swiftSettings: cpuSettings),
-        .testTarget(name: "ReproCLITests", dependencies: ["repro"], swiftSettings: cpuSettings),
+        .testTarget(name: "ReproCLITests", dependencies: ["repro", "own-model"], swiftSettings: cpuSettings),
     ]
 )

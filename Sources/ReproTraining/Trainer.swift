@@ -84,7 +84,7 @@ public final class Trainer<Task: TrainingTask> {
         var generator = streams.generator("init")
         let model = try task.makeModel(using: &generator)
         let optimizer = try task.makeOptimizer(for: model)
-        let loader = try trainingLoader(seed: streams.seed(for: "loader"))
+        let loader = try Self.trainingLoader(task, start.configuration, seed: streams.seed(for: "loader"), workers: runtime.workers)
         let dropoutKey = streams.key("dropout")
         let batchesPerEpoch = loader.batchesPerEpoch
         let total = min(configuration.epochs * batchesPerEpoch, configuration.maxSteps ?? .max)
@@ -208,10 +208,11 @@ public final class Trainer<Task: TrainingTask> {
 
     /// The training loader: the task's training set, shuffled by `seed` (``ShuffledSampler``),
     /// with the task's training transforms.
-    private func trainingLoader(seed: UInt64) throws -> DataLoader<Task.Data, Task.Batch> {
-        let (task, data) = (self.task, try self.task.trainingSet)
+    private static func trainingLoader(_ task: Task, _ configuration: TrainingConfiguration, seed: UInt64,
+                                       workers: Int) throws -> DataLoader<Task.Data, Task.Batch> {
+        let data = try task.trainingSet
         return try DataLoader(data, sampler: try ShuffledSampler(count: data.count, seed: seed),
-                              batchSize: start.configuration.batchSize, seed: seed, workers: runtime.workers,
+                              batchSize: configuration.batchSize, seed: seed, workers: workers,
                               transforms: try task.trainingTransforms,
                               collate: { samples, info in try task.collate(samples, info: info) })
     }
@@ -349,10 +350,19 @@ extension Trainer {
                                 + "\(fields.joined(separator: ", "))): make it with TrainingConfiguration(seed:task:)")
         }
         try RunDirectory.validateMetricNames(task.metricNames)
-        // The data and the model first: a dataset that cannot be read leaves no directory behind.
+        // The data, the model and the first batch's loss first: a dataset that cannot be read, or
+        // a task whose loss is not one number, leaves no directory behind.
         let dataDigest = try task.dataDigest
-        var generator = SeedStreams(seed: configuration.seed).generator("init")
-        _ = try task.makeModel(using: &generator)
+        let streams = SeedStreams(seed: configuration.seed)
+        var generator = streams.generator("init")
+        let model = try task.makeModel(using: &generator)
+        let loader = try trainingLoader(task, configuration, seed: streams.seed(for: "loader"), workers: 0)
+        if let batch = try loader.next() {
+            try Tensor.withNoGrad {
+                let context = ForwardContext(training: true, step: 0, dropoutKey: streams.key("dropout"))
+                _ = try scalar(try task.loss(of: batch, model: model, context: context), "loss(of:model:context:)")
+            }
+        }
         let start = RunDirectory.Start(configuration: configuration, seed: seed, startedAt: RunDirectory.now(),
                                        datasetSHA256: dataDigest, metrics: task.metricNames)
         return (try RunDirectory.create(at: path, start: start), start)

@@ -60,12 +60,15 @@ import Testing
 enum Repro {
     struct Result { let status: Int32; let stdout: String; let stderr: String }
 
-    static let executable: URL = {
+    static let executable = executable(named: "repro")
+
+    /// The executable `name` of this package (`repro`, `own-model`) built next to the test bundle.
+    static func executable(named name: String) -> URL {
         let products = Bundle.main.bundleURL
-        let candidate = products.appendingPathComponent("repro")
+        let candidate = products.appendingPathComponent(name)
         if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
-        return products.deletingLastPathComponent().appendingPathComponent("repro")
-    }()
+        return products.deletingLastPathComponent().appendingPathComponent(name)
+    }
 
     static func run(_ arguments: [String]) throws -> Result {
         let process = Process()

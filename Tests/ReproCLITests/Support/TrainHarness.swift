@@ -72,13 +72,14 @@ final class Child: @unchecked Sendable {
     let stdoutPath: String
     let stderrPath: String
 
-    /// Starts `repro arguments…`.
+    /// Starts `repro arguments…` (or another executable of the package: `program`).
     ///
     /// - Parameters:
     ///   - environment: the child's whole environment (nil: this process's).
     ///   - directory: the child's working directory (nil: this process's).
     ///   - logs: a directory for the output files (not inside a run directory under test).
-    init(_ arguments: [String], environment: [String: String]? = nil, directory: String? = nil, logs: String) throws {
+    init(_ arguments: [String], program: URL = Repro.executable, environment: [String: String]? = nil,
+         directory: String? = nil, logs: String) throws {
         try FileManager.default.createDirectory(atPath: logs, withIntermediateDirectories: true)
         let name = UUID().uuidString
         stdoutPath = logs + "/\(name).stdout"
@@ -94,7 +95,7 @@ final class Child: @unchecked Sendable {
             try? out.close()
             try? err.close()
         }
-        process.executableURL = Repro.executable
+        process.executableURL = program
         process.arguments = arguments
         if let environment { process.environment = environment }
         if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
@@ -186,11 +187,11 @@ extension Repro {
     }
 
     /// Runs `repro arguments…` to its end (killed after `timeout`), output logged under `logs`.
-    static func run(_ arguments: [String], environment: [String: String]? = nil, directory: String? = nil,
-                    logs: String, timeout: Duration = .seconds(300)) async throws -> ChildResult {
+    static func run(_ arguments: [String], program: URL = Repro.executable, environment: [String: String]? = nil,
+                    directory: String? = nil, logs: String, timeout: Duration = .seconds(300)) async throws -> ChildResult {
         await ProcessSlots.shared.acquire()
         do {
-            let child = try Child(arguments, environment: environment, directory: directory, logs: logs)
+            let child = try Child(arguments, program: program, environment: environment, directory: directory, logs: logs)
             let result = try await child.wait(timeout: timeout)
             await ProcessSlots.shared.release()
             return result

@@ -35,6 +35,7 @@ let package = Package(
                 .product(name: "ReproData", package: "Repro"),
                 .product(name: "ReproNN", package: "Repro"),
                 .product(name: "ReproRuns", package: "Repro"),
+                .product(name: "ReproTraining", package: "Repro"),
                 .product(name: "ReproRandom", package: "Repro"),
                 .product(name: "ReproTensor", package: "Repro"),
             ]
@@ -48,6 +49,7 @@ let package = Package(
                 .product(name: "ReproNN", package: "Repro"),
                 .product(name: "ReproRandom", package: "Repro"),
                 .product(name: "ReproRuns", package: "Repro"),
+                .product(name: "ReproTraining", package: "Repro"),
                 .product(name: "ReproTensor", package: "Repro"),
             ]
         ),

@@ -20,7 +20,8 @@ let package = Package(
         .executableTarget(name: "fuzz-safetensors", dependencies: [.product(name: "ReproRuns", package: "Repro")]),
         .executableTarget(
             name: "fuzz-checkpoint",
-            dependencies: [.product(name: "ReproRuns", package: "Repro"), .product(name: "ReproData", package: "Repro")]
+            dependencies: [.product(name: "ReproRuns", package: "Repro"), .product(name: "ReproData", package: "Repro"),
+                           .product(name: "ReproTraining", package: "Repro")]
         ),
         .executableTarget(
             name: "fuzz-runfiles",

@@ -1,7 +1,7 @@
 // The data loader on digits with the recipe's augmentation (shift ≤ 1 px, noise σ 1, then
 // normalisation), batch 64:
 // 1. throughput: samples per second drained from the loader, for 0, 1 and 2 workers;
-// 2. share of a training step: the digits recipe's step (ReproRuns.Recipe: MLP 64 → 128 → 128 → 10
+// 2. share of a training step: the digits recipe's step (ReproTraining.ClassifierRecipe: MLP 64 → 128 → 128 → 10
 //    with dropout, cross-entropy, backward, SGD with momentum) trained from the recipe's loader
 //    (noise, standardisation); the share is the time spent waiting in `next()` over the whole loop.
 // Prints one JSON line per worker count; best of `rounds`.
@@ -12,6 +12,7 @@ import ReproNN
 import ReproRuns
 import ReproRandom
 import ReproTensor
+import ReproTraining
 
 let epochs = CommandLine.arguments.count > 1 ? Int(CommandLine.arguments[1])! : 20
 let rounds = CommandLine.arguments.count > 2 ? Int(CommandLine.arguments[2])! : 5
@@ -27,15 +28,20 @@ func makeLoader(workers: Int) throws -> DataLoader<Subset<TensorDataset>, Labele
     try DataLoader(train, batchSize: 64, shuffle: true, seed: 1, workers: workers, transforms: transforms)
 }
 
-let recipe = try Recipe(TrainingConfiguration(seed: 42))
+/// The digits recipe of `repro train --seed 42`, built as Trainer builds it.
+let recipe = try ClassifierRecipe(ClassifierConfiguration())
+let streams = SeedStreams(seed: 42)
+var initGenerator = streams.generator("init")
+let model = try recipe.makeModel(using: &initGenerator)
+let optimizer = try recipe.makeOptimizer(for: model)
+let schedule = try recipe.learningRateSchedule(totalSteps: 230, optimizer: optimizer)
 
-func trainStep(_ batch: LabeledBatch, step: Int, recipe: Recipe) throws {
-    try recipe.optimizer.setLearningRate(recipe.schedule.learningRate(atStep: step))
-    recipe.model.zeroGrad()
-    let logits = try recipe.model.forward(batch.inputs, context: ForwardContext(training: true, step: step,
-                                                                               dropoutKey: recipe.dropoutKey))
-    try logits.crossEntropy(labels: batch.labels).backward()
-    try recipe.optimizer.step()
+func trainStep(_ batch: LabeledBatch, step: Int) throws {
+    try optimizer.setLearningRate(schedule.learningRate(atStep: step))
+    model.zeroGrad()
+    let context = ForwardContext(training: true, step: step, dropoutKey: streams.key("dropout"))
+    try recipe.loss(of: batch, model: model, context: context).backward()
+    try optimizer.step()
 }
 
 for workers in [0, 1, 2] {
@@ -51,7 +57,8 @@ for workers in [0, 1, 2] {
         bestRate = max(bestRate, Double(samples) / seconds(ContinuousClock.now - start))
 
         // Share of a training step: time blocked in next() over the whole loop.
-        let trainer = try recipe.trainLoader(workers: workers)
+        let trainer = try DataLoader(recipe.trainingSet, batchSize: 64, shuffle: true, seed: streams.seed(for: "loader"),
+                                     workers: workers, transforms: try recipe.trainingTransforms)
         var waiting = Duration.zero
         var steps = 0
         start = ContinuousClock.now
@@ -60,7 +67,7 @@ for workers in [0, 1, 2] {
                 let before = ContinuousClock.now
                 guard let batch = try trainer.next() else { break }
                 waiting += ContinuousClock.now - before
-                try trainStep(batch, step: steps, recipe: recipe)
+                try trainStep(batch, step: steps)
                 steps += 1
             }
         }

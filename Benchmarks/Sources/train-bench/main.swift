@@ -28,6 +28,7 @@ import ReproNN
 import ReproRandom
 import ReproRuns
 import ReproTensor
+import ReproTraining
 
 func seconds(_ duration: Duration) -> Double {
     Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
@@ -48,39 +49,53 @@ func emit(_ fields: [(String, Any)]) {
     fflush(nil)  // every stream: the driver reads line by line through a pipe
 }
 
-/// The digits recipe of `repro train --seed 42` with its training loader, stepped as Trainer does.
+/// The digits recipe of `repro train --seed 42` (``ClassifierRecipe`` with its defaults) with its
+/// training loader, stepped as Trainer does: the same streams, loader, schedule and loss.
 final class DigitsCase {
-    let recipe: Recipe
+    let recipe: ClassifierRecipe
+    let configuration: TrainingConfiguration
+    let model: Sequential
+    let optimizer: any Optimizer
+    let schedule: any LearningRateSchedule
+    let totalSteps: Int
+    let dropoutKey: ThreefryKey
     let loader: DataLoader<Subset<TensorDataset>, LabeledBatch>
     var step = 0
 
     init() throws {
-        recipe = try Recipe(TrainingConfiguration(seed: 42))
-        loader = try recipe.trainLoader(workers: 0)
+        recipe = try ClassifierRecipe(ClassifierConfiguration())
+        configuration = try TrainingConfiguration(seed: 42, task: recipe)
+        let streams = SeedStreams(seed: 42)
+        var generator = streams.generator("init")
+        model = try recipe.makeModel(using: &generator)
+        optimizer = try recipe.makeOptimizer(for: model)
+        loader = try DataLoader(recipe.trainingSet, batchSize: configuration.batchSize, shuffle: true,
+                                seed: streams.seed(for: "loader"), transforms: try recipe.trainingTransforms)
+        totalSteps = configuration.epochs * loader.batchesPerEpoch
+        schedule = try recipe.learningRateSchedule(totalSteps: totalSteps, optimizer: optimizer)
+        dropoutKey = streams.key("dropout")
     }
 
     func trainStep() throws {
         // An epoch's end: Trainer evaluates and checkpoints here (excluded), then asks again.
         guard let batch = try loader.next() else { return try trainStep() }
         // Past the run's last step the schedule starts over (same cost per step).
-        try recipe.optimizer.setLearningRate(recipe.schedule.learningRate(atStep: step % recipe.totalSteps))
-        recipe.model.zeroGrad()
-        let logits = try recipe.model.forward(batch.inputs, context: ForwardContext(training: true, step: step,
-                                                                                    dropoutKey: recipe.dropoutKey))
-        let loss = try logits.crossEntropy(labels: batch.labels)
+        try optimizer.setLearningRate(schedule.learningRate(atStep: step % totalSteps))
+        model.zeroGrad()
+        let loss = try recipe.loss(of: batch, model: model,
+                                   context: ForwardContext(training: true, step: step, dropoutKey: dropoutKey))
         guard loss.scalars[0].isFinite else { throw BenchError("digits diverged at step \(step)") }
         try loss.backward()
-        try recipe.optimizer.step()
+        try optimizer.step()
         step += 1
     }
 
     /// A checkpoint as Trainer writes it at this step.
     func checkpoint() throws -> Checkpoint {
-        let seed = SeedRecord(seed: recipe.configuration.seed, drawn: false, deterministicHashing: false)
-        let header = Checkpoint.Header(step: step, loader: loader.state, optimizer: recipe.optimizer.state(),
-                                       configuration: recipe.configuration, seed: seed)
-        return Checkpoint(header: header, model: recipe.model.parameterTensors(),
-                          optimizer: recipe.optimizer.stateTensors())
+        let seed = SeedRecord(seed: configuration.seed, drawn: false, deterministicHashing: false)
+        let header = Checkpoint.Header(step: step, loader: loader.state, optimizer: optimizer.state(),
+                                       configuration: configuration, seed: seed)
+        return Checkpoint(header: header, model: model.parameterTensors(), optimizer: optimizer.stateTensors())
     }
 }
 

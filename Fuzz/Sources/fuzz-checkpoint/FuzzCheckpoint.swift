@@ -1,6 +1,7 @@
 import Foundation
 import ReproData
 import ReproRuns
+import ReproTraining
 
 /// Fuzzes `Checkpoint.decode` on the whole input. A mutated checkpoint almost always fails its
 /// checksum, so when the input is a safetensors file with `repro` metadata, it is decoded a second

@@ -36,7 +36,7 @@ let model = try recipe.makeModel(using: &initGenerator)
 let optimizer = try recipe.makeOptimizer(for: model)
 let schedule = try recipe.learningRateSchedule(totalSteps: 230, optimizer: optimizer)
 
-func trainStep(_ batch: LabeledBatch, step: Int) throws {
+@MainActor func trainStep(_ batch: LabeledBatch, step: Int) throws {
     try optimizer.setLearningRate(schedule.learningRate(atStep: step))
     model.zeroGrad()
     let context = ForwardContext(training: true, step: step, dropoutKey: streams.key("dropout"))

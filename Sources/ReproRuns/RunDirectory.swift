@@ -48,7 +48,6 @@ public struct RunDirectory: Sendable {
     public var modelFile: String { path + "/model.safetensors" }
 
     public static let metricsColumns = ["step", "epoch", "loss", "learning_rate"]
-    public static let evalColumns = ["step", "epoch", "validation_loss", "validation_accuracy"]
 
     /// What `run.json` holds.
     public struct Start: Codable, Sendable {
@@ -61,19 +60,24 @@ public struct RunDirectory: Sendable {
         /// The content digest of the dataset the run started on (``TensorDataset/contentDigest``),
         /// checked on every resume; nil in runs started before Repro recorded it.
         public var datasetSHA256: String?
+        /// The names of the task's validation metrics, in the order of their `eval.csv` columns
+        /// (``RunDirectory/evalColumns(metrics:)``); empty for a task that logs only the loss.
+        public var metrics: [String]
 
         public init(configuration: TrainingConfiguration, seed: SeedRecord, startedAt: String,
-                    datasetSHA256: String? = nil) {
+                    datasetSHA256: String? = nil, metrics: [String] = []) {
             self.configuration = configuration
             self.seed = seed
             self.startedAt = startedAt
             self.datasetSHA256 = datasetSHA256
+            self.metrics = metrics
         }
 
         /// Parses and checks a `run.json` held in `bytes`; `source` names it in errors.
         ///
-        /// - Throws: ``RunFileError`` naming `source` for invalid JSON, another format or version,
-        ///   or an invalid configuration; never traps.
+        /// - Throws: ``RunFileError`` naming `source` for invalid JSON (a `run.json` without
+        ///   `metrics`, from before Repro recorded them, is incomplete), another format or version,
+        ///   an invalid configuration or invalid metric names; never traps.
         public static func decode(_ bytes: [UInt8], source: String = "(in memory)") throws -> Start {
             let start: Start
             do {
@@ -90,6 +94,12 @@ public struct RunDirectory: Sendable {
                 throw RunFileError(source: source, "holds an invalid configuration: \(error.message)",
                                    hint: "the file is damaged; it cannot be resumed")
             }
+            do {
+                try RunDirectory.validateMetricNames(start.metrics, source: source)
+            } catch let error as RunFileError {
+                throw RunFileError(source: source, "holds invalid metric names: \(error.message)",
+                                   hint: "the file is damaged; it cannot be resumed")
+            }
             return start
         }
     }
@@ -97,10 +107,14 @@ public struct RunDirectory: Sendable {
     /// Creates a new run at `path` (the directory may not exist yet, or be empty), locked for this
     /// writer (``lock``), and writes `run.json` and the empty logs.
     ///
-    /// - Throws: ``RunFileError`` when `path` is empty, lies inside another run, is not a
-    ///   directory, cannot be created, is locked by another writer, or holds a finished run, an
-    ///   unfinished one (resume it) or other files; nothing there is changed.
+    /// `eval.csv`'s header holds `start.metrics` (``evalColumns(metrics:)``).
+    ///
+    /// - Throws: ``RunFileError`` when `start.metrics` are not valid metric names, `path` is
+    ///   empty, lies inside another run, is not a directory, cannot be created, is locked by
+    ///   another writer, or holds a finished run, an unfinished one (resume it) or other files;
+    ///   nothing there is changed.
     public static func create(at path: String, start: Start) throws -> RunDirectory {
+        try validateMetricNames(start.metrics)
         guard !path.isEmpty else { throw RunFileError(source: "--out", "the run directory must not be empty") }
         try refuseInsideRun(path, what: "a new run", exceptItself: true)
         try makeDirectory(path)
@@ -124,7 +138,7 @@ public struct RunDirectory: Sendable {
             throw RunFileError(source: directory.checkpointsDirectory, "cannot create the directory: \(error.localizedDescription)")
         }
         _ = try MetricsLog.create(at: directory.metricsFile, columns: metricsColumns)
-        _ = try MetricsLog.create(at: directory.evalFile, columns: evalColumns)
+        _ = try MetricsLog.create(at: directory.evalFile, columns: evalColumns(metrics: start.metrics))
         try AtomicFile.write(try encode(start), to: directory.startFile)  // last: from here on it is a run
         return directory
     }

@@ -7,7 +7,9 @@ import ReproTensor
 /// last, atomically: a run directory with a manifest is finished.
 public struct RunManifest: Codable, Sendable {
     public static let schemaName = "repro-run"
-    public static let currentSchemaVersion = 1
+    /// 2: the final metrics hold every validation metric by name (``FinalMetrics/validationMetrics``);
+    /// version 1 had one fixed `validationAccuracy`.
+    public static let currentSchemaVersion = 2
     /// The largest manifest read (a real one is a few KiB).
     public static let sizeLimit = 1 << 26
 
@@ -36,8 +38,20 @@ public struct RunManifest: Codable, Sendable {
         public var epochs: Int
         /// The training loss of the last step.
         public var trainLoss: Float
+        /// The validation loss of the last evaluation.
         public var validationLoss: Float
-        public var validationAccuracy: Double
+        /// The last evaluation's value of each of the task's validation metrics, by metric name
+        /// (`accuracy`, without `eval.csv`'s `validation_` prefix); empty for a task without
+        /// metrics.
+        public var validationMetrics: [String: Double]
+
+        public init(steps: Int, epochs: Int, trainLoss: Float, validationLoss: Float, validationMetrics: [String: Double]) {
+            self.steps = steps
+            self.epochs = epochs
+            self.trainLoss = trainLoss
+            self.validationLoss = validationLoss
+            self.validationMetrics = validationMetrics
+        }
     }
 
     /// The manifest as written: pretty-printed JSON with sorted keys and a final newline.

@@ -114,7 +114,7 @@ public final class Trainer {
         let metricsCut = try MetricsLog.cut(at: directory.metricsFile, keepingStepsThrough: step)
         let evaluationsCut = try MetricsLog.cut(at: directory.evalFile, keepingStepsThrough: step)
         for (cut, columns, expected, what) in [(metricsCut, RunDirectory.metricsColumns, step, "step"),
-                                               (evaluationsCut, RunDirectory.evalColumns, completedEpochs, "completed epoch")] {
+                                               (evaluationsCut, RunDirectory.evalColumns(metrics: start.metrics), completedEpochs, "completed epoch")] {
             guard cut.columns == columns else {
                 throw TrainingError(message: "\(cut.path): line 1: expected the columns \(columns.joined(separator: ",")), "
                                     + "found \(cut.columns.joined(separator: ",")); the run cannot be resumed exactly")
@@ -232,7 +232,7 @@ public final class Trainer {
                                   threadCount: Parallel.threadCount, workerCount: runtime.workers),
             startedAt: start.startedAt, finishedAt: RunDirectory.now(), resumedFromSteps: resumes,
             finalMetrics: .init(steps: evaluation.step, epochs: epochs, trainLoss: lastLoss,
-                                validationLoss: evaluation.loss, validationAccuracy: evaluation.accuracy),
+                                validationLoss: evaluation.loss, validationMetrics: ["accuracy": evaluation.accuracy]),
             digest: digest, files: files)
         try AtomicFile.write(try manifest.encoded(), to: directory.manifestFile)
         return manifest
@@ -255,7 +255,7 @@ extension Trainer {
         // The data and model first: a dataset that cannot be read leaves no directory behind.
         let recipe = try Recipe(configuration)
         let start = RunDirectory.Start(configuration: configuration, seed: seed, startedAt: RunDirectory.now(),
-                                       datasetSHA256: recipe.datasetDigest)
+                                       datasetSHA256: recipe.datasetDigest, metrics: ["accuracy"])
         let directory = try RunDirectory.create(at: path, start: start)
         return try Trainer(recipe: recipe, directory: directory, start: start, runtime: runtime, progress: progress,
                            resuming: false).run()

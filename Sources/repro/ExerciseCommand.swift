@@ -142,8 +142,8 @@ struct ExerciseCommand: ParsableCommand {
 
     static func nextSeedVerdict(seed: UInt64, _ a: RunRecord, _ b: RunRecord, spread: [RunRecord],
                                 seeds: ClosedRange<UInt64>) -> String {
-        let (x, y) = (a.manifest.finalMetrics.validationAccuracy, b.manifest.finalMetrics.validationAccuracy)
-        let accuracies = spread.map(\.manifest.finalMetrics.validationAccuracy)
+        let (x, y) = (a.manifest.finalMetrics.validationMetrics["accuracy"] ?? .nan, b.manifest.finalMetrics.validationMetrics["accuracy"] ?? .nan)
+        let accuracies = spread.map { $0.manifest.finalMetrics.validationMetrics["accuracy"] ?? .nan }
         let (low, high) = (accuracies.min()!, accuracies.max()!)
         let mean = accuracies.reduce(0, +) / Double(accuracies.count)
         let sd = (accuracies.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(accuracies.count - 1)).squareRoot()

@@ -71,7 +71,7 @@ struct SweepCommand: ParsableCommand {
         }, finished: { seed, result in
             if result.status == 0, let manifest = try? RunManifest.read("\(out)/seed-\(seed)/manifest.json") {
                 print("seed \(seed): validation accuracy "
-                      + "\(String(format: "%.2f", manifest.finalMetrics.validationAccuracy * 100)) %, digest \(manifest.digest.prefix(16))…")
+                      + "\(String(format: "%.2f", (manifest.finalMetrics.validationMetrics["accuracy"] ?? .nan) * 100)) %, digest \(manifest.digest.prefix(16))…")
             } else {
                 let reason = ChildProcess.lastLine(result.error)
                 print("seed \(seed): FAILED (exit \(result.status)): \(reason)")

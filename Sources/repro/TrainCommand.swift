@@ -69,7 +69,7 @@ struct TrainCommand: ParsableCommand {
         case .finished(let manifest):
             let metrics = manifest.finalMetrics
             print("""
-                finished \(path): validation accuracy \(String(format: "%.2f", metrics.validationAccuracy * 100)) % \
+                finished \(path): validation accuracy \(String(format: "%.2f", (metrics.validationMetrics["accuracy"] ?? .nan) * 100)) % \
                 (loss \(metrics.validationLoss)) after \(metrics.steps) steps
                 digest \(manifest.digest)
                 """)

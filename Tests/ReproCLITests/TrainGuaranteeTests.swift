@@ -163,7 +163,7 @@ import Testing
             var firstLoss: [Int: String] = [:]
             var digests: Set<String> = [reference.digest]
             let referenceManifest = try reference.manifest
-            accuracy[42] = (referenceManifest["finalMetrics"] as? [String: Any])?["validationAccuracy"] as? Double
+            accuracy[42] = ((referenceManifest["finalMetrics"] as? [String: Any])?["validationMetrics"] as? [String: Any])?["accuracy"] as? Double
             firstLoss[42] = lossOfFirstStep(reference.files.files["metrics.csv"])
             for seed in [43, 44] {
                 let run = scratch.file("run-\(seed)")
@@ -173,7 +173,7 @@ import Testing
                 #expect(result.status == 0, "\(result.summary)")
                 let digest = try #require(result.digest)
                 #expect(digests.insert(digest).inserted, "seed \(seed) gave the digest of another seed")
-                accuracy[seed] = (try manifest(in: run)["finalMetrics"] as? [String: Any])?["validationAccuracy"] as? Double
+                accuracy[seed] = ((try manifest(in: run)["finalMetrics"] as? [String: Any])?["validationMetrics"] as? [String: Any])?["accuracy"] as? Double
                 firstLoss[seed] = lossOfFirstStep(FileManager.default.contents(atPath: run + "/metrics.csv"))
             }
             #expect(Set(firstLoss.values.compactMap { $0 }).count == 3, "first-step losses: \(firstLoss)")

@@ -46,7 +46,7 @@ import Testing
         try withTemporaryDirectory { directory in
             let start = RunDirectory.Start(configuration: configuration,
                                            seed: SeedRecord(seed: 42, drawn: false, deterministicHashing: false),
-                                           startedAt: "2026-01-01T00:00:00Z")
+                                           startedAt: "2026-01-01T00:00:00Z", metrics: ["accuracy"])
             let run = try RunDirectory.create(at: directory.file("run"), start: start)
             let trainer = try Trainer(directory: run, start: start, runtime: RuntimeOptions(), progress: SilentProgress(),
                                       resuming: false)

@@ -209,9 +209,9 @@ import ReproTensor
             #expect(message(corrupt).contains("corrupt/manifest.json: not valid JSON"))
             let future = try SyntheticRun().write(to: directory.file("future"))
             let text = try String(contentsOfFile: future + "/manifest.json", encoding: .utf8)
-            try AtomicFile.write(text.replacingOccurrences(of: "\"schemaVersion\" : 1", with: "\"schemaVersion\" : 2"),
+            try AtomicFile.write(text.replacingOccurrences(of: "\"schemaVersion\" : 2", with: "\"schemaVersion\" : 3"),
                                  to: future + "/manifest.json")
-            #expect(message(future).contains("future/manifest.json: manifest schema version 2"))
+            #expect(message(future).contains("future/manifest.json: manifest schema version 3"))
             let noModel = try SyntheticRun().write(to: directory.file("no-model"))
             try FileManager.default.removeItem(atPath: noModel + "/model.safetensors")
             #expect(message(noModel).contains("no-model/model.safetensors"))

@@ -26,7 +26,8 @@ enum PlotFixtureRun {
                       model: [UInt8] = [1, 2, 3, 4], threadCount: Int = 2, cpuModel: String = "Test CPU") throws -> RunManifest {
         let seedRecord = SeedRecord(seed: seed, drawn: false, deterministicHashing: false)
         let configuration = TrainingConfiguration(seed: seed)
-        let start = RunDirectory.Start(configuration: configuration, seed: seedRecord, startedAt: "2026-01-01T00:00:00Z")
+        let start = RunDirectory.Start(configuration: configuration, seed: seedRecord, startedAt: "2026-01-01T00:00:00Z",
+                                       metrics: ["accuracy"])
         let directory = try RunDirectory.create(at: path, start: start)
         var metrics = try MetricsLog.open(at: directory.metricsFile)
         for (index, loss) in losses.enumerated() {
@@ -45,7 +46,7 @@ enum PlotFixtureRun {
             environment: environment(threadCount: threadCount, cpuModel: cpuModel),
             startedAt: "2026-01-01T00:00:00Z", finishedAt: "2026-01-01T00:01:00Z", resumedFromSteps: [],
             finalMetrics: .init(steps: losses.count, epochs: 1, trainLoss: losses.last ?? .nan,
-                                validationLoss: Float(1 - (accuracies.last ?? 0)), validationAccuracy: accuracies.last ?? 0),
+                                validationLoss: Float(1 - (accuracies.last ?? 0)), validationMetrics: ["accuracy": accuracies.last ?? 0]),
             digest: digest, files: files)
         try AtomicFile.write(try manifest.encoded(), to: directory.manifestFile)
         return manifest

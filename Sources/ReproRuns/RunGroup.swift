@@ -129,7 +129,7 @@ public struct RunGroup: Sendable {
         }
         let final = run.manifest.finalMetrics
         let (lastStep, lastEval) = (run.metrics.rows.last!, run.evaluations.rows.last!)
-        let metrics = run.metricNames.enumerated().map { (name: $1, value: Double(lastEval[3 + $0])!) }
+        let metrics = run.metricNames.enumerated().map { (name: $1, value: Double(lastEval[RunDirectory.evalBaseColumns.count + $0])!) }
         let logged = (trainLoss: Float(lastStep[2])!, step: Int(lastEval[0])!, validationLoss: Float(lastEval[2])!)
         guard logged == (final.trainLoss, final.steps, final.validationLoss),
               Set(final.validationMetrics.keys) == Set(run.metricNames),

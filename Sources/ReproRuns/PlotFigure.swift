@@ -1,7 +1,9 @@
 /// The loss-curve figure of `repro plot` and `repro report` (DESIGN.md §7, the lesson's exercise):
-/// training loss per step of each run overlaid in one panel, validation accuracy per evaluation in
-/// a second panel below with the same x axis, and a legend with each run's short digest and final
-/// accuracy.
+/// training loss per step of each run overlaid in one panel, below it with the same x axis one
+/// panel per validation metric of the runs (the validation loss when they have none) per
+/// evaluation, and a legend with each run's short digest and final headline metric
+/// (``ValidationMetric/headline(metrics:)``; an accuracy in percent). Every run on a figure must
+/// log the same validation metrics.
 ///
 /// - A run drawn after another with the same digest is dashed and its legend says
 ///   "identical to …", so two bitwise-identical curves stay visible on top of each other.
@@ -25,8 +27,9 @@ public struct LossCurveFigure: Sendable {
         public var smoothing = 1
         /// The band drawn around a sweep's mean.
         public var band = PlotBand.std
-        /// The figure's title.
-        public var title = "Training loss and validation accuracy"
+        /// The figure's title; nil for one naming what is drawn (`Training loss and validation
+        /// accuracy`).
+        public var title: String?
         /// A prefix for the SVG's element ids, unique per figure on an HTML page.
         public var idPrefix = "repro-plot"
 
@@ -45,9 +48,11 @@ public struct LossCurveFigure: Sendable {
 
     /// A figure of `inputs`, in the order given.
     ///
-    /// - Throws: ``RunFileError`` when there are no inputs or a log lacks a column.
+    /// - Throws: ``RunFileError`` when there are no inputs, a log lacks a column, or two runs log
+    ///   different validation metrics (naming both).
     public init(inputs: [PlotInput], options: Options = Options()) throws {
         guard !inputs.isEmpty else { throw RunFileError(source: "(arguments)", "no runs to plot") }
+        try RunRecord.requireSameMetricNames(inputs.flatMap(\.runs))
         self.options = options
         let names = PlotInput.displayNames(inputs)
         var series: [PlotSeries] = []
@@ -71,14 +76,26 @@ public struct LossCurveFigure: Sendable {
     /// Every note of every series, in legend order.
     public var notes: [String] { series.flatMap(\.notes) }
 
+    /// The validation metrics drawn below the loss, one panel each (``PlotSeries/panelMetrics(_:)``).
+    public var panelMetrics: [ValidationMetric] { series[0].evaluations.map(\.metric) }
+
+    /// The title: the one asked for, or `Training loss and validation accuracy` (`… validation
+    /// loss` without metrics, `Training loss, validation accuracy and top3` with two).
+    public var title: String {
+        if let title = options.title { return title }
+        let names = panelMetrics.map(\.shortLabel)
+        if names.count == 1 { return "Training loss and validation \(panelMetrics[0].name)" }
+        return "Training loss, validation \(names.dropLast().joined(separator: ", ")) and \(names.last!)"
+    }
+
     /// The SVG file (with its XML declaration).
     public func svg() -> String {
-        draw().rendered(title: options.title)
+        draw().rendered(title: title)
     }
 
     /// The `<svg>` element alone, to embed in an HTML page.
     public func inlineSVG() -> String {
-        draw().inlineRendered(title: options.title)
+        draw().inlineRendered(title: title)
     }
 
     // MARK: Layout
@@ -87,8 +104,8 @@ public struct LossCurveFigure: Sendable {
     static let rightMargin = 28.0
     static let lossTop = 76.0
     static let lossHeight = 360.0
-    static let accuracyGap = 58.0
-    static let accuracyHeight = 190.0
+    static let evaluationGap = 58.0
+    static let evaluationHeight = 190.0
     static let legendRow = 22.0
     static let noteRow = 17.0
 
@@ -109,21 +126,24 @@ public struct LossCurveFigure: Sendable {
     /// The legend line of the series at `index`.
     func legendText(_ index: Int) -> String {
         let one = series[index]
-        let accuracies = one.finalAccuracies
+        let finals = one.finalValues
+        let metric = one.headline
+        func number(_ value: Double) -> String { metric.isPercent ? PlotNumber.fixed(value, 2) : PlotNumber.significant(value) }
+        let unit = metric.isPercent ? " %" : ""
         var text = one.name
         if one.digest == nil {
             text += " · " + options.band.legend(runCount: one.runCount)
-            let mean = accuracies.reduce(0, +) / Double(accuracies.count)
+            let mean = finals.reduce(0, +) / Double(finals.count)
             switch options.band {
             case .std:
-                let sd = PlotAggregate.sampleStandardDeviation(accuracies, mean: mean)
-                text += " · final accuracy \(PlotNumber.fixed(mean, 2)) ± \(PlotNumber.fixed(sd, 2)) %"
+                let sd = PlotAggregate.sampleStandardDeviation(finals, mean: mean)
+                text += " · final \(metric.shortLabel) \(number(mean)) ± \(number(sd))\(unit)"
             case .minmax:
-                text += " · final accuracy \(PlotNumber.fixed(mean, 2)) % (\(PlotNumber.fixed(accuracies.min()!, 2))–\(PlotNumber.fixed(accuracies.max()!, 2)))"
+                text += " · final \(metric.shortLabel) \(number(mean))\(unit) (\(number(finals.min()!))–\(number(finals.max()!)))"
             }
         } else {
             text += " · digest " + String(one.digest!.prefix(8))
-            text += " · final accuracy \(PlotNumber.fixed(accuracies[0], 2)) %"
+            text += " · final \(metric.shortLabel) \(number(finals[0]))\(unit)"
             if let first = one.identicalTo { text += " · identical to \(first) (same digest), dashed inside it" }
         }
         return text
@@ -138,7 +158,7 @@ public struct LossCurveFigure: Sendable {
         if series.contains(where: { $0.digest == nil }) {
             parts.append(options.band == .std ? "bands: mean ± 1 SD" : "bands: min–max")
         }
-        parts.append("accuracy: each evaluation")
+        parts.append(panelMetrics.map(\.shortLabel).joined(separator: ", ") + ": each evaluation")
         return parts.joined(separator: " · ")
     }
 
@@ -167,9 +187,12 @@ public struct LossCurveFigure: Sendable {
         let width = max(960, (Self.plotLeft + 44 + legendWidth + Self.rightMargin).rounded(.up))
         let plotWidth = width - Self.plotLeft - Self.rightMargin
         let noteLines = notes.flatMap { Self.wrap($0, width: plotWidth, size: 12) }
-        let accuracyTop = Self.lossTop + Self.lossHeight + Self.accuracyGap
-        let accuracyBottom = accuracyTop + Self.accuracyHeight
-        let legendTop = accuracyBottom + 62
+        let metrics = panelMetrics
+        let evaluationTops = metrics.indices.map {
+            Self.lossTop + Self.lossHeight + Self.evaluationGap + Double($0) * (Self.evaluationHeight + Self.evaluationGap)
+        }
+        let evaluationBottom = evaluationTops.last! + Self.evaluationHeight
+        let legendTop = evaluationBottom + 62
         let height = legendTop + Double(legend.count) * Self.legendRow
             + (noteLines.isEmpty ? 0 : 8 + Double(noteLines.count) * Self.noteRow) + 10
 
@@ -177,15 +200,17 @@ public struct LossCurveFigure: Sendable {
         var svg = SVGDocument(width: width, height: height)
         svg.element("rect", ["x": "0", "y": "0", "width": PlotNumber.fixed(width, 0), "height": PlotNumber.fixed(height, 0),
                              "fill": "#ffffff"])
-        svg.text(options.title, x: Self.plotLeft, y: 30, size: 18, weight: "bold")
+        svg.text(title, x: Self.plotLeft, y: 30, size: 18, weight: "bold")
         svg.text(subtitle, x: Self.plotLeft, y: 52, size: 12, fill: "#555555")
 
         let lossPanel = Panel(id: options.idPrefix + "-loss", left: Self.plotLeft, top: Self.lossTop,
                               width: plotWidth, height: Self.lossHeight, x: axes.x, y: axes.loss)
-        let accuracyPanel = Panel(id: options.idPrefix + "-accuracy", left: Self.plotLeft, top: accuracyTop,
-                                  width: plotWidth, height: Self.accuracyHeight, x: axes.x, y: axes.accuracy)
+        let evaluationPanels = metrics.indices.map { index in
+            Panel(id: options.idPrefix + "-" + Self.panelName(metrics[index]), left: Self.plotLeft, top: evaluationTops[index],
+                  width: plotWidth, height: Self.evaluationHeight, x: axes.x, y: axes.evaluations[index])
+        }
         svg.open("defs")
-        for panel in [lossPanel, accuracyPanel] {
+        for panel in [lossPanel] + evaluationPanels {
             svg.open("clipPath", ["id": panel.id + "-clip"])
             svg.element("rect", ["x": PlotNumber.fixed(panel.left, 1), "y": PlotNumber.fixed(panel.top, 1),
                                  "width": PlotNumber.fixed(panel.width, 1), "height": PlotNumber.fixed(panel.height, 1)])
@@ -214,23 +239,26 @@ public struct LossCurveFigure: Sendable {
         svg.close("g")
         lossPanel.drawAxes(into: &svg, name: "loss")
 
-        accuracyPanel.drawFrame(into: &svg, yLabel: "validation accuracy (%)", name: "accuracy")
-        svg.open("g", ["class": "curves accuracy", "clip-path": "url(#\(accuracyPanel.id)-clip)", "fill": "none",
-                       "stroke-linejoin": "round", "stroke-linecap": "round"])
-        for index in series.indices {
-            guard let band = series[index].accuracyBand else { continue }
-            accuracyPanel.drawBand(series[index].accuracy.x, band.lower, band.upper, color: style(index).color, into: &svg)
+        for (panelIndex, panel) in evaluationPanels.enumerated() {
+            let metric = metrics[panelIndex], name = Self.panelName(metric)
+            panel.drawFrame(into: &svg, yLabel: metric.label + (metric.isPercent ? " (%)" : ""), name: name)
+            svg.open("g", ["class": "curves " + name, "clip-path": "url(#\(panel.id)-clip)", "fill": "none",
+                           "stroke-linejoin": "round", "stroke-linecap": "round"])
+            for index in series.indices {
+                guard let band = series[index].evaluations[panelIndex].band else { continue }
+                panel.drawBand(series[index].evaluations[panelIndex].curve.x, band.lower, band.upper, color: style(index).color,
+                               into: &svg)
+            }
+            for index in series.indices {
+                drawCurve(series[index].evaluations[panelIndex].curve, panel: panel, index: index, width: 1.5, into: &svg)
+            }
+            svg.close("g")
+            panel.drawAxes(into: &svg, name: name)
+            for index in series.indices {  // on top of the border, unclipped: every value is inside the domain
+                drawMarkers(series[index].evaluations[panelIndex].curve, panel: panel, index: index, into: &svg)
+            }
         }
-        for index in series.indices {
-            drawCurve(series[index].accuracy, panel: accuracyPanel, index: index, width: 1.5, into: &svg)
-        }
-        svg.close("g")
-        accuracyPanel.drawAxes(into: &svg, name: "accuracy")
-        for index in series.indices {  // on top of the border, unclipped: every value is inside the domain
-            drawMarkers(series[index].accuracy, panel: accuracyPanel, index: index, into: &svg)
-        }
-        svg.text("step", x: Self.plotLeft + plotWidth / 2, y: accuracyBottom + 42, size: 13, anchor: "middle")
-
+        svg.text("step", x: Self.plotLeft + plotWidth / 2, y: evaluationBottom + 42, size: 13, anchor: "middle")
         svg.open("g", ["class": "legend"])
         for index in series.indices {
             let y = legendTop + Double(index) * Self.legendRow
@@ -286,15 +314,21 @@ public struct LossCurveFigure: Sendable {
         svg.close("g")
     }
 
-    /// The shared x axis and the two y axes, covering every drawn value.
-    func makeAxes() -> (x: PlotAxis, loss: PlotAxis, accuracy: PlotAxis) {
+    /// The name of the panel of `metric` in element ids and classes: the metric's name
+    /// (`accuracy`), or `validation-loss`.
+    static func panelName(_ metric: ValidationMetric) -> String { metric.isLoss ? "validation-loss" : metric.name }
+
+    /// The shared x axis, the loss's y axis and each validation panel's, covering every drawn value.
+    func makeAxes() -> (x: PlotAxis, loss: PlotAxis, evaluations: [PlotAxis]) {
         var steps: [Double] = []
         var losses: [Double] = []
-        var accuracies: [Double] = []
+        var evaluations = [[Double]](repeating: [], count: panelMetrics.count)
         for one in series {
-            steps += one.loss.x + one.accuracy.x
+            steps += one.loss.x + one.evaluations.flatMap(\.curve.x)
             losses += one.loss.y + (one.rawLoss?.y ?? []) + (one.lossBand.map { $0.lower + $0.upper } ?? [])
-            accuracies += one.accuracy.y + (one.accuracyBand.map { $0.lower + $0.upper } ?? [])
+            for (index, evaluation) in one.evaluations.enumerated() {
+                evaluations[index] += evaluation.curve.y + (evaluation.band.map { $0.lower + $0.upper } ?? [])
+            }
         }
         let x = PlotAxis.linear(minimum: steps.min() ?? 0, maximum: steps.max() ?? 1, includeZero: true, targetTicks: 9)
         let finiteLosses = losses.filter(\.isFinite)
@@ -305,9 +339,11 @@ public struct LossCurveFigure: Sendable {
         } else {
             loss = .linear(minimum: finiteLosses.min() ?? 0, maximum: finiteLosses.max() ?? 1, includeZero: true, targetTicks: 7)
         }
-        let finiteAccuracies = accuracies.filter(\.isFinite)
-        let accuracy = PlotAxis.linear(minimum: finiteAccuracies.min() ?? 0, maximum: finiteAccuracies.max() ?? 100,
-                                       padding: 0.03, targetTicks: 5)
-        return (x, loss, accuracy)
+        let axes = zip(panelMetrics, evaluations).map { metric, values in
+            let finite = values.filter(\.isFinite)
+            return PlotAxis.linear(minimum: finite.min() ?? 0, maximum: finite.max() ?? (metric.isPercent ? 100 : 1),
+                                   padding: 0.03, targetTicks: 5)
+        }
+        return (x, loss, axes)
     }
 }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// A minimal SVG 1.1 writer for Repro's figures: plain elements with presentation attributes, no
 /// scripts, no CSS files, no external fonts, so a file opens in any browser or `rsvg-convert`.
 ///
@@ -123,6 +125,18 @@ public enum PlotNumber {
             text += "." + String(repeating: "0", count: digits - fraction.count) + fraction
         }
         return (value < 0 && integer != 0 ? "-" : "") + text
+    }
+
+    /// `value` with four significant digits, fixed notation down to 1e-4, else `1.234e-5` style.
+    public static func significant(_ value: Double) -> String {
+        guard value.isFinite, value != 0 else { return value == 0 ? "0" : PlotNumber.fixed(value, 0) }
+        let exponent = Int(log10(abs(value)).rounded(.down))
+        if exponent >= -4 { return PlotNumber.fixed(value, max(0, 3 - exponent)) }
+        var mantissa = value
+        var power = exponent
+        for _ in 0..<(-exponent) { mantissa *= 10 }
+        if abs((mantissa * 1000).rounded()) >= 10_000 { mantissa /= 10; power += 1 }
+        return PlotNumber.fixed(mantissa, 3) + "e\(power)"
     }
 }
 

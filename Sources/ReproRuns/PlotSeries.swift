@@ -96,6 +96,17 @@ public struct PlotAggregate: Sendable, Equatable {
     }
 }
 
+/// One validation curve of a series, drawn in its own panel below the loss: a run's values, or a
+/// sweep's mean with its band.
+public struct PlotEvaluation: Sendable {
+    /// What is drawn.
+    public let metric: ValidationMetric
+    /// The values per evaluation in the unit shown (percent for an accuracy), or a sweep's mean.
+    public let curve: PlotCurve
+    /// The band around a sweep's mean; nil for a run.
+    public let band: (lower: [Double], upper: [Double])?
+}
+
 /// One legend entry of a loss-curve figure and what is drawn for it: a run's curves, or a sweep's
 /// mean curves with their bands.
 public struct PlotSeries: Sendable {
@@ -107,33 +118,50 @@ public struct PlotSeries: Sendable {
     public let rawLoss: PlotCurve?
     /// The band around a sweep's mean loss (lower, upper); nil for a run.
     public let lossBand: (lower: [Double], upper: [Double])?
-    /// Validation accuracy in percent per evaluation, or a sweep's mean.
-    public let accuracy: PlotCurve
-    /// The band around a sweep's mean accuracy; nil for a run.
-    public let accuracyBand: (lower: [Double], upper: [Double])?
+    /// The validation curves, one per panel below the loss (``panelMetrics(_:)``): each validation
+    /// metric of the runs, or the validation loss when they have none.
+    public let evaluations: [PlotEvaluation]
+    /// The metric whose final values the legend shows (``ValidationMetric/headline(metrics:)``).
+    public let headline: ValidationMetric
     /// The run's digest; nil for a sweep.
     public let digest: String?
     /// The number of runs behind the curves.
     public let runCount: Int
-    /// Each run's final validation accuracy in percent, from its manifest.
-    public let finalAccuracies: [Double]
+    /// Each run's final value of ``headline`` in the unit shown (percent for an accuracy), from its
+    /// manifest.
+    public let finalValues: [Double]
     /// For a run whose digest equals an earlier run's on the figure: that run's name.
     public internal(set) var identicalTo: String?
     /// What the reader should know: steps not drawn and why.
     public internal(set) var notes: [String]
 
+    /// The metrics drawn below the loss for runs with the validation metrics `names`: each of
+    /// them, or the validation loss when there are none.
+    public static func panelMetrics(_ names: [String]) -> [ValidationMetric] {
+        names.isEmpty ? [.loss] : names.map(ValidationMetric.init)
+    }
+
     /// The series for `input`, named `name`: losses smoothed by a trailing moving average over
-    /// `smoothing` steps (1: none), a sweep aggregated with `band`.
+    /// `smoothing` steps (1: none), a sweep aggregated with `band`. A sweep's runs must log the
+    /// same validation metrics.
     ///
-    /// - Throws: ``RunFileError`` when a log lacks the loss or accuracy column.
+    /// - Throws: ``RunFileError`` when a log lacks the loss or a validation column, or a sweep's
+    ///   runs log different metrics.
     public init(_ input: PlotInput, name: String, smoothing: Int, band: PlotBand) throws {
         self.name = name
         var notes: [String] = []
-        func curves(_ run: RunRecord) throws -> (loss: PlotCurve, accuracy: PlotCurve) {
+        let runs = input.runs
+        try RunRecord.requireSameMetricNames(runs)
+        let metrics = Self.panelMetrics(runs[0].metricNames)
+        let headline = ValidationMetric.headline(metrics: runs[0].metricNames)
+        self.headline = headline
+        func curves(_ run: RunRecord) throws -> (loss: PlotCurve, evaluations: [PlotCurve]) {
             let loss = PlotCurve(x: run.metrics.steps.map(Double.init), y: try run.metrics.floats("loss").map(Double.init))
-            let accuracy = PlotCurve(x: run.evaluations.steps.map(Double.init),
-                                     y: try run.evaluations.doubles("validation_accuracy").map { $0 * 100 })
-            return (loss, accuracy)
+            let steps = run.evaluations.steps.map(Double.init)
+            let evaluations = try metrics.map { metric in
+                PlotCurve(x: steps, y: try metric.values(in: run.evaluations).map(metric.displayed))
+            }
+            return (loss, evaluations)
         }
         func nonFiniteNote(_ curve: PlotCurve, _ what: String, _ owner: String) {
             let bad = curve.x.indices.filter { !curve.y[$0].isFinite }
@@ -144,38 +172,39 @@ public struct PlotSeries: Sendable {
         }
         switch input {
         case .run(let run):
-            let (raw, accuracy) = try curves(run)
+            let (raw, evaluations) = try curves(run)
             nonFiniteNote(raw, "loss", name)
-            nonFiniteNote(accuracy, "accuracy", name)
+            for (metric, curve) in zip(metrics, evaluations) { nonFiniteNote(curve, metric.shortLabel, name) }
             loss = raw.movingAverage(window: smoothing)
             rawLoss = smoothing > 1 ? raw : nil
             lossBand = nil
-            self.accuracy = accuracy
-            accuracyBand = nil
+            self.evaluations = zip(metrics, evaluations).map { PlotEvaluation(metric: $0, curve: $1, band: nil) }
             digest = run.digest
-            runCount = 1
-            finalAccuracies = [run.manifest.finalMetrics.validationAccuracy * 100]
         case .sweep(_, let runs):
             let each = try runs.map(curves)
             for (run, curve) in zip(runs, each) {
                 nonFiniteNote(curve.loss, "loss", "\(name)/\(run.name)")
-                nonFiniteNote(curve.accuracy, "accuracy", "\(name)/\(run.name)")
+                for (metric, evaluation) in zip(metrics, curve.evaluations) {
+                    nonFiniteNote(evaluation, metric.shortLabel, "\(name)/\(run.name)")
+                }
             }
             let lossAggregate = PlotAggregate(each.map { $0.loss.movingAverage(window: smoothing) }, band: band)
-            let accuracyAggregate = PlotAggregate(each.map(\.accuracy), band: band)
-            if lossAggregate.droppedSteps > 0 || accuracyAggregate.droppedSteps > 0 {
+            let evaluationAggregates = metrics.indices.map { index in PlotAggregate(each.map { $0.evaluations[index] }, band: band) }
+            let droppedEvaluations = evaluationAggregates[0].droppedSteps  // every metric has the same evaluation steps
+            if lossAggregate.droppedSteps > 0 || droppedEvaluations > 0 {
                 notes.append("\(name): the runs log different steps; the mean uses only the steps all \(runs.count) runs share "
-                             + "(\(lossAggregate.droppedSteps) training and \(accuracyAggregate.droppedSteps) evaluation steps left out)")
+                             + "(\(lossAggregate.droppedSteps) training and \(droppedEvaluations) evaluation steps left out)")
             }
             loss = lossAggregate.mean
             rawLoss = nil
             lossBand = (lossAggregate.lower, lossAggregate.upper)
-            accuracy = accuracyAggregate.mean
-            accuracyBand = (accuracyAggregate.lower, accuracyAggregate.upper)
+            evaluations = zip(metrics, evaluationAggregates).map {
+                PlotEvaluation(metric: $0, curve: $1.mean, band: ($1.lower, $1.upper))
+            }
             digest = nil
-            runCount = runs.count
-            finalAccuracies = runs.map { $0.manifest.finalMetrics.validationAccuracy * 100 }
         }
+        runCount = runs.count
+        finalValues = runs.map { headline.displayed(headline.finalValue($0.manifest.finalMetrics) ?? .nan) }
         identicalTo = nil
         self.notes = notes
     }

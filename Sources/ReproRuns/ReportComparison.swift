@@ -16,8 +16,12 @@ struct ReportPairComparison: Sendable {
     let firstDivergingStep: Int?
     /// The largest |Δ training loss| over the steps both logged with finite losses, and its step.
     let largestLossDifference: (value: Double, step: Int)?
-    /// The largest |Δ validation accuracy| (in percentage points) over shared evaluations, and its step.
-    let largestAccuracyDifference: (value: Double, step: Int)?
+    /// The metric of ``largestHeadlineDifference``: the reference run's headline metric
+    /// (``ValidationMetric/headline(metrics:)``).
+    let headline: ValidationMetric
+    /// The largest |Δ headline metric| over shared evaluations (an accuracy in percentage points),
+    /// and its step.
+    let largestHeadlineDifference: (value: Double, step: Int)?
     /// Configuration fields that differ: (field, reference value, candidate value).
     let configurationDifferences: [(field: String, reference: String, candidate: String)]
     /// Environment-fingerprint fields that differ, with how likely each is to change bits.
@@ -25,7 +29,7 @@ struct ReportPairComparison: Sendable {
 }
 
 /// Compares `candidate` with `reference` for the report: digests, the first diverging logged step,
-/// the largest loss and accuracy differences, and the configuration and environment differences.
+/// the largest loss and headline-metric differences, and the configuration and environment differences.
 func localRunComparison(reference: (name: String, run: RunRecord), candidate: (name: String, run: RunRecord))
     -> ReportPairComparison {
     let a = reference.run, b = candidate.run
@@ -58,6 +62,7 @@ func localRunComparison(reference: (name: String, run: RunRecord), candidate: (n
         return Dictionary(all.map { ($0.key, $0.value) }, uniquingKeysWith: { first, _ in first })
     }
     let fieldsA = fields(a.manifest), fieldsB = fields(b.manifest)
+    let headline = ValidationMetric.headline(metrics: a.metricNames)
     var configuration: [(field: String, reference: String, candidate: String)] = []
     for field in Set(fieldsA.keys).union(fieldsB.keys).sorted() where fieldsA[field] != fieldsB[field] {
         configuration.append((field, fieldsA[field] ?? "(none)", fieldsB[field] ?? "(none)"))
@@ -68,7 +73,8 @@ func localRunComparison(reference: (name: String, run: RunRecord), candidate: (n
         identical: a.digest == b.digest,
         firstDivergingStep: diverging,
         largestLossDifference: largest(a.metrics, b.metrics, "loss", scale: 1),
-        largestAccuracyDifference: largest(a.evaluations, b.evaluations, "validation_accuracy", scale: 100),
+        headline: headline,
+        largestHeadlineDifference: largest(a.evaluations, b.evaluations, headline.column, scale: headline.isPercent ? 100 : 1),
         configurationDifferences: configuration,
         environmentDifferences: SettingDifference.between(a.manifest, b.manifest)
             .filter { $0.field.hasPrefix("environment") }

@@ -44,18 +44,20 @@ extension RunReport {
         }
         let reference = runs[0]
         let comparisons = runs.dropFirst().map { localRunComparison(reference: reference, candidate: $0) }
+        let headline = ValidationMetric.headline(metrics: reference.run.metricNames)
         page.raw("<p>")
         page.text("Each run against \(reference.name) (the first one given). Differences in the logs are compared as "
-                  + "logged text; loss and accuracy differences over the steps both runs logged.")
+                  + "logged text; loss and \(headline.shortLabel) differences over the steps both runs logged.")
         page.raw("</p>\n")
-        page.table(["run", "verdict", "first diverging step", "largest |Δ loss| (step)", "largest |Δ accuracy| in points (step)"],
+        page.table(["run", "verdict", "first diverging step", "largest |Δ loss| (step)",
+                    "largest |Δ \(headline.shortLabel)|\(headline.isPercent ? " in points" : "") (step)"],
                    comparisons.map { comparison in
                        [comparison.candidate,
                         comparison.identical ? "bitwise identical (same digest)" : "different digest",
                         comparison.firstDivergingStep.map(String.init)
                             ?? (comparison.identical ? "none" : "none in the logs (the final weights differ)"),
                         Self.largestText(comparison.largestLossDifference),
-                        Self.largestText(comparison.largestAccuracyDifference)]
+                        Self.largestText(comparison.largestHeadlineDifference)]
                    }, numeric: [2, 3, 4])
         let open = comparisons.count <= 4 ? " open" : ""
         for comparison in comparisons {
@@ -80,29 +82,37 @@ extension RunReport {
 
     func statisticsSection(into page: inout HTMLText) {
         page.raw("<section id=\"statistics\">\n<h2>Statistics</h2>\n")
-        page.table(["run", "seed", "steps", "final training loss", "final validation loss", "final validation accuracy", "digest"],
+        let metrics = runs[0].run.metricNames.map(ValidationMetric.init)  // every run's (checked by the figure)
+        page.table(["run", "seed", "steps", "final training loss", "final validation loss"] + metrics.map { "final " + $0.label }
+                   + ["digest"],
                    runs.map { name, run in
-                       let metrics = run.manifest.finalMetrics
-                       return [name, String(run.manifest.seed.seed), String(metrics.steps), metrics.trainLoss.description,
-                               metrics.validationLoss.description, PlotNumber.fixed(metrics.validationAccuracy * 100, 2) + " %",
-                               String(run.digest.prefix(16)) + "…"]
-                   }, numeric: [1, 2, 3, 4, 5], monospace: [6])
+                       let final = run.manifest.finalMetrics
+                       return [name, String(run.manifest.seed.seed), String(final.steps), final.trainLoss.description,
+                               final.validationLoss.description] + metrics.map { $0.formatted($0.finalValue(final) ?? .nan) }
+                           + [String(run.digest.prefix(16)) + "…"]
+                   }, numeric: Set(1...(4 + metrics.count)), monospace: [5 + metrics.count])
         var groups: [(name: String, runs: [RunRecord])] = []
         for (input, name) in zip(inputs, PlotInput.displayNames(inputs)) {
             if case .sweep(_, let members) = input, members.count >= 2 { groups.append((name, members)) }
         }
         if runs.count >= 2 && (inputs.count > 1 || groups.isEmpty) { groups.append(("all \(runs.count) runs", runs.map(\.run))) }
         if !groups.isEmpty {
-            page.raw("<p>Final validation accuracy in percent across runs (SD: sample standard deviation, n − 1).</p>\n")
-            page.table(["runs", "count", "mean", "SD", "min", "max", "mean final validation loss"], groups.map { name, members in
-                let accuracies = members.map { $0.manifest.finalMetrics.validationAccuracy * 100 }
+            let headline = ValidationMetric.headline(metrics: runs[0].run.metricNames)
+            func number(_ value: Double) -> String { headline.isPercent ? PlotNumber.fixed(value, 3) : PlotNumber.significant(value) }
+            page.raw("<p>")
+            page.text("Final \(headline.label)\(headline.isPercent ? " in percent" : "") across runs "
+                      + "(SD: sample standard deviation, n − 1).")
+            page.raw("</p>\n")
+            page.table(["runs", "count", "mean", "SD", "min", "max"] + (headline.isLoss ? [] : ["mean final validation loss"]),
+                       groups.map { name, members in
+                let finals = members.map { headline.displayed(headline.finalValue($0.manifest.finalMetrics) ?? .nan) }
                 let losses = members.map { Double($0.manifest.finalMetrics.validationLoss) }
-                let mean = accuracies.reduce(0, +) / Double(accuracies.count)
-                return [name, String(members.count), PlotNumber.fixed(mean, 3),
-                        PlotNumber.fixed(PlotAggregate.sampleStandardDeviation(accuracies, mean: mean), 3),
-                        PlotNumber.fixed(accuracies.min()!, 3), PlotNumber.fixed(accuracies.max()!, 3),
-                        Self.significant(losses.reduce(0, +) / Double(losses.count))]
-            }, numeric: [1, 2, 3, 4, 5, 6])
+                let mean = finals.reduce(0, +) / Double(finals.count)
+                return [name, String(members.count), number(mean),
+                        number(PlotAggregate.sampleStandardDeviation(finals, mean: mean)),
+                        number(finals.min()!), number(finals.max()!)]
+                    + (headline.isLoss ? [] : [PlotNumber.significant(losses.reduce(0, +) / Double(losses.count))])
+            }, numeric: headline.isLoss ? [1, 2, 3, 4, 5] : [1, 2, 3, 4, 5, 6])
         }
         page.raw("</section>\n")
     }
@@ -139,18 +149,6 @@ extension RunReport {
     /// `0.3073 (44)`: a largest difference and its step; `0` when there is none, `n/a` when no step is shared.
     static func largestText(_ largest: (value: Double, step: Int)?) -> String {
         guard let largest else { return "n/a" }
-        return largest.value == 0 ? "0" : "\(significant(largest.value)) (\(largest.step))"
-    }
-
-    /// `value` with four significant digits, fixed notation down to 1e-4, else `1.234e-5` style.
-    static func significant(_ value: Double) -> String {
-        guard value.isFinite, value != 0 else { return value == 0 ? "0" : PlotNumber.fixed(value, 0) }
-        let exponent = Int(log10(abs(value)).rounded(.down))
-        if exponent >= -4 { return PlotNumber.fixed(value, max(0, 3 - exponent)) }
-        var mantissa = value
-        var power = exponent
-        for _ in 0..<(-exponent) { mantissa *= 10 }
-        if abs((mantissa * 1000).rounded()) >= 10_000 { mantissa /= 10; power += 1 }
-        return PlotNumber.fixed(mantissa, 3) + "e\(power)"
+        return largest.value == 0 ? "0" : "\(PlotNumber.significant(largest.value)) (\(largest.step))"
     }
 }

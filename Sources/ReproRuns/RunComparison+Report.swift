@@ -7,8 +7,9 @@ extension RunComparison {
         var text = ""
         for (label, run) in [("A", a), ("B", b)] {
             let final = run.manifest.finalMetrics
+            let headline = ValidationMetric.headline(metrics: run.metricNames)
             text += "\(label)  \(run.directory.path)  (seed \(run.manifest.seed.seed), \(ReportFormat.plural(final.steps, "step")), "
-                + "final validation accuracy \(ReportFormat.number(final.validationAccuracy)))\n"
+                + "final \(headline.label) \(ReportFormat.number(headline.finalValue(final) ?? .nan)))\n"
         }
         text += "verdict: \(verdictLine)\n"
         text += "\ndigests\n  A  \(digests.a)\n  B  \(digests.b)\n"

@@ -55,8 +55,10 @@ public struct RunComparison: Sendable {
     /// Compares the runs `a` and `b`.
     ///
     /// - Throws: ``RunFileError`` naming the file when a run's `model.safetensors` or a log
-    ///   cannot be read or is malformed, or the two runs' logs have different columns.
+    ///   cannot be read or is malformed, or naming both runs when they log different validation
+    ///   metrics (``RunRecord/requireSameMetricNames(_:)``).
     public init(_ a: RunRecord, _ b: RunRecord, tolerance: Tolerance? = nil) throws {
+        try RunRecord.requireSameMetricNames([a, b])
         self.a = a
         self.b = b
         self.tolerance = tolerance

@@ -48,24 +48,6 @@ public struct RunDirectory: Sendable {
     public var modelFile: String { path + "/model.safetensors" }
 
     public static let metricsColumns = ["step", "epoch", "loss", "learning_rate"]
-    /// `eval.csv`'s columns for a task with `metrics`.
-    public static func evalColumns(metrics: [String]) -> [String] {
-        ["step", "epoch", "validation_loss"] + metrics.map { "validation_" + $0 }
-    }
-
-    /// Refuses metric names that are empty, not ASCII letters, digits and underscores, `loss`, or
-    /// named twice.
-    public static func validateMetricNames(_ names: [String]) throws {
-        var seen = Set<String>()
-        for name in names {
-            guard !name.isEmpty, name != "loss", name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }) else {
-                throw ConfigurationError(field: "metricNames", "'\(name)' is not a metric name (ASCII letters, digits and _, not 'loss')")
-            }
-            guard seen.insert(name).inserted else {
-                throw ConfigurationError(field: "metricNames", "the metric '\(name)' is named twice")
-            }
-        }
-    }
 
     /// What `run.json` holds.
     public struct Start: Codable, Sendable {
@@ -78,7 +60,8 @@ public struct RunDirectory: Sendable {
         /// The content digest of the dataset the run started on (``TensorDataset/contentDigest``),
         /// checked on every resume; nil in runs started before Repro recorded it.
         public var datasetSHA256: String?
-        /// The task's metric names, in `eval.csv` column order.
+        /// The names of the task's validation metrics, in the order of their `eval.csv` columns
+        /// (``RunDirectory/evalColumns(metrics:)``); empty for a task that logs only the loss.
         public var metrics: [String]
 
         public init(configuration: TrainingConfiguration, seed: SeedRecord, startedAt: String,
@@ -92,8 +75,9 @@ public struct RunDirectory: Sendable {
 
         /// Parses and checks a `run.json` held in `bytes`; `source` names it in errors.
         ///
-        /// - Throws: ``RunFileError`` naming `source` for invalid JSON, another format or version,
-        ///   or an invalid configuration; never traps.
+        /// - Throws: ``RunFileError`` naming `source` for invalid JSON (a `run.json` without
+        ///   `metrics`, from before Repro recorded them, is incomplete), another format or version,
+        ///   an invalid configuration or invalid metric names; never traps.
         public static func decode(_ bytes: [UInt8], source: String = "(in memory)") throws -> Start {
             let start: Start
             do {
@@ -110,6 +94,12 @@ public struct RunDirectory: Sendable {
                 throw RunFileError(source: source, "holds an invalid configuration: \(error)",
                                    hint: "the file is damaged; it cannot be resumed")
             }
+            do {
+                try RunDirectory.validateMetricNames(start.metrics, source: source)
+            } catch let error as RunFileError {
+                throw RunFileError(source: source, "holds invalid metric names: \(error.message)",
+                                   hint: "the file is damaged; it cannot be resumed")
+            }
             return start
         }
     }
@@ -117,10 +107,14 @@ public struct RunDirectory: Sendable {
     /// Creates a new run at `path` (the directory may not exist yet, or be empty), locked for this
     /// writer (``lock``), and writes `run.json` and the empty logs.
     ///
-    /// - Throws: ``RunFileError`` when `path` is empty, lies inside another run, is not a
-    ///   directory, cannot be created, is locked by another writer, or holds a finished run, an
-    ///   unfinished one (resume it) or other files; nothing there is changed.
+    /// `eval.csv`'s header holds `start.metrics` (``evalColumns(metrics:)``).
+    ///
+    /// - Throws: ``RunFileError`` when `start.metrics` are not valid metric names, `path` is
+    ///   empty, lies inside another run, is not a directory, cannot be created, is locked by
+    ///   another writer, or holds a finished run, an unfinished one (resume it) or other files;
+    ///   nothing there is changed.
     public static func create(at path: String, start: Start) throws -> RunDirectory {
+        try validateMetricNames(start.metrics)
         guard !path.isEmpty else { throw RunFileError(source: "--out", "the run directory must not be empty") }
         try refuseInsideRun(path, what: "a new run", exceptItself: true)
         try makeDirectory(path)

@@ -7,7 +7,8 @@ import Foundation
 /// unfinished run, which is an error); otherwise it is a sweep directory and each of its immediate
 /// subdirectories, in natural name order (`seed-9` before `seed-10`), must be a finished run (hidden ones, and plain files such as a
 /// plot, are skipped). Loading checks what statistics need: every logged value finite, and every
-/// run logging the same steps as the first, with final metrics that agree with its manifest.
+/// run logging the same validation metrics and the same steps as the first, with final metrics
+/// that agree with its manifest.
 public struct RunGroup: Sendable {
     /// The paths the group was loaded from, as given.
     public let paths: [String]
@@ -19,8 +20,9 @@ public struct RunGroup: Sendable {
     /// - Throws: ``RunFileError`` naming the run or directory: a path that does not exist, a sweep
     ///   with no runs, a subdirectory that is not a finished run (unfinished, failed, damaged,
     ///   another schema version), a run given twice, a NaN or infinite logged value (with its step
-    ///   and column), logs whose steps differ from the first run's, or final metrics that disagree
-    ///   with the run's manifest.
+    ///   and column), validation metrics that differ from the first run's (naming both runs), logs
+    ///   whose steps differ from the first run's, or final metrics that disagree with the run's
+    ///   manifest.
     public static func load(_ paths: [String]) throws -> RunGroup {
         precondition(!paths.isEmpty, "RunGroup.load: no paths")
         var runs: [RunRecord] = []
@@ -40,6 +42,7 @@ public struct RunGroup: Sendable {
             }
             seen[key] = run.directory.path
         }
+        try RunRecord.requireSameMetricNames(runs)
         let first = runs[0]
         for run in runs.dropFirst() {
             for (file, mine, theirs) in [("metrics.csv", run.metrics.steps, first.metrics.steps),
@@ -107,7 +110,8 @@ public struct RunGroup: Sendable {
         return x != y ? x < y : a.utf8.lexicographicallyPrecedes(b.utf8)
     }
 
-    /// Checks that every logged value is finite and the final metrics agree with the manifest.
+    /// Checks that every logged value is finite and the final metrics (the training loss, the
+    /// validation loss and every validation metric) agree with the manifest.
     static func check(_ run: RunRecord) throws {
         for (table, file) in [(run.metrics, run.directory.metricsFile), (run.evaluations, run.directory.evalFile)] {
             guard !table.rows.isEmpty else { throw RunFileError(source: file, "has no rows") }
@@ -125,15 +129,23 @@ public struct RunGroup: Sendable {
         }
         let final = run.manifest.finalMetrics
         let (lastStep, lastEval) = (run.metrics.rows.last!, run.evaluations.rows.last!)
-        let logged = (Float(lastStep[2])!, Int(lastEval[0])!, Float(lastEval[2])!, Double(lastEval[3])!)
-        guard logged == (final.trainLoss, final.steps, final.validationLoss, final.validationAccuracy) else {
+        let metrics = run.metricNames.enumerated().map { (name: $1, value: Double(lastEval[RunDirectory.evalBaseColumns.count + $0])!) }
+        let logged = (trainLoss: Float(lastStep[2])!, step: Int(lastEval[0])!, validationLoss: Float(lastEval[2])!)
+        guard logged == (final.trainLoss, final.steps, final.validationLoss),
+              Set(final.validationMetrics.keys) == Set(run.metricNames),
+              metrics.allSatisfy({ final.validationMetrics[$0.name] == $0.value }) else {
+            let loggedMetrics = metrics.map { ", \($0.name) \($0.value)" }.joined()
+            let finalMetrics = final.validationMetrics.keys.sorted().map { ", \($0) \(final.validationMetrics[$0]!)" }.joined()
             throw RunFileError(source: run.directory.path,
-                               "the logs' last rows (step \(logged.1): training loss \(logged.0), validation loss \(logged.2), "
-                               + "accuracy \(logged.3)) disagree with manifest.json's final metrics (step \(final.steps): "
-                               + "\(final.trainLoss), \(final.validationLoss), \(final.validationAccuracy))",
+                               "the logs' last rows (step \(logged.step): training loss \(logged.trainLoss), validation loss "
+                               + "\(logged.validationLoss)\(loggedMetrics)) disagree with manifest.json's final metrics (step "
+                               + "\(final.steps): \(final.trainLoss), \(final.validationLoss)\(finalMetrics))",
                                hint: "the run was changed after it finished")
         }
     }
+
+    /// The names of the runs' validation metrics (the same for every run), in `eval.csv` order.
+    public var metricNames: [String] { runs[0].metricNames }
 
     /// The root seeds of the runs, in order.
     public var seeds: [UInt64] { runs.map(\.manifest.seed.seed) }

@@ -7,6 +7,8 @@ import ReproTensor
 /// last, atomically: a run directory with a manifest is finished.
 public struct RunManifest: Codable, Sendable {
     public static let schemaName = "repro-run"
+    /// 2: the final metrics hold every validation metric by name (``FinalMetrics/validationMetrics``);
+    /// version 1 had one fixed `validationAccuracy`.
     public static let currentSchemaVersion = 2
     /// The largest manifest read (a real one is a few KiB).
     public static let sizeLimit = 1 << 26
@@ -51,8 +53,11 @@ public struct RunManifest: Codable, Sendable {
         public var epochs: Int
         /// The training loss of the last step.
         public var trainLoss: Float
+        /// The validation loss of the last evaluation.
         public var validationLoss: Float
-        /// Each validation metric's last value, by name.
+        /// The last evaluation's value of each of the task's validation metrics, by metric name
+        /// (`accuracy`, without `eval.csv`'s `validation_` prefix); empty for a task without
+        /// metrics.
         public var validationMetrics: [String: Double]
 
         public init(steps: Int, epochs: Int, trainLoss: Float, validationLoss: Float, validationMetrics: [String: Double]) {
@@ -62,9 +67,6 @@ public struct RunManifest: Codable, Sendable {
             self.validationLoss = validationLoss
             self.validationMetrics = validationMetrics
         }
-
-        /// The accuracy of the built-in recipe (temporary).
-        public var validationAccuracy: Double { validationMetrics["accuracy"] ?? .nan }
     }
 
     /// The manifest as written: pretty-printed JSON with sorted keys and a final newline.

@@ -36,10 +36,10 @@ extension RunStatistics {
         let evalRows = Self.evenlySpaced(validationLoss.count, count: Self.reportedEvaluationSteps)
         text += "\nvalidation per evaluation (eval.csv: \(ReportFormat.plural(validationLoss.count, "evaluation"))"
             + (evalRows.count < validationLoss.count ? ", \(evalRows.count) evenly spaced shown" : "") + ")\n"
-        var table = TextTable(["step", "loss mean", "sd", "min", "max", "accuracy mean", "sd", "min", "max"])
+        let curves = ValidationMetric.all(metrics: group.metricNames).map(curve)
+        var table = TextTable(["step"] + ValidationMetric.all(metrics: group.metricNames).flatMap { ["\($0.name) mean", "sd", "min", "max"] })
         for index in evalRows {
-            table.append([String(validationLoss[index].step)] + Self.cells(validationLoss[index].summary, interval: false)
-                         + Self.cells(validationAccuracy[index].summary, interval: false))
+            table.append([String(validationLoss[index].step)] + curves.flatMap { Self.cells($0[index].summary, interval: false) })
         }
         return text + table.rendered()
     }
@@ -79,22 +79,21 @@ extension RunStatistics {
     }
 
     /// The full per-step table as CSV: `step`, then mean, sd, min and max of `loss`,
-    /// `validation_loss` and `validation_accuracy` (each `NAME_mean`, `NAME_sd`, …), and with a
-    /// baseline the same columns prefixed `baseline_`. One row per step either group logs; fields
+    /// `validation_loss` and each metric's `validation_<metric>` (each `NAME_mean`, `NAME_sd`, …),
+    /// and with a baseline its columns prefixed `baseline_`. One row per step either group logs; fields
     /// without a value (a step without evaluation, sd of one run) are empty. Numbers are written
     /// in shortest round-trip form (min and max as the logged values: a loss as its `Float`), so
     /// the same runs always give the same bytes.
     public static func perStepCSV(_ groups: [RunStatistics]) -> String {
-        let names = ["loss", "validation_loss", "validation_accuracy"]
         var header = ["step"]
-        for (index, _) in groups.enumerated() {
-            for name in names {
+        for (index, statistics) in groups.enumerated() {
+            for name in ["loss"] + ValidationMetric.all(metrics: statistics.group.metricNames).map(\.column) {
                 header += ["mean", "sd", "min", "max"].map { "\(index == 0 ? "" : "baseline_")\(name)_\($0)" }
             }
         }
         let steps = Set(groups.flatMap { $0.loss.map(\.step) + $0.validationLoss.map(\.step) }).sorted()
         let lookups = groups.map { statistics in
-            [statistics.loss, statistics.validationLoss, statistics.validationAccuracy].map { curve in
+            ([statistics.loss] + ValidationMetric.all(metrics: statistics.group.metricNames).map(statistics.curve)).map { curve in
                 Dictionary(uniqueKeysWithValues: curve.map { ($0.step, $0.summary) })
             }
         }

@@ -4,7 +4,7 @@
 ///
 /// Final metrics come from the logs' last rows (checked against each manifest when the group is
 /// loaded): the final training loss is the last `metrics.csv` loss, the final validation loss and
-/// accuracy the last `eval.csv` row.
+/// validation metrics (any number, named by the task: `accuracy`, …) the last `eval.csv` row.
 public struct RunStatistics: Sendable {
     /// One step's values over the runs.
     public struct Step: Sendable, Hashable {
@@ -16,50 +16,78 @@ public struct RunStatistics: Sendable {
 
     /// The runs.
     public let group: RunGroup
-    /// The final validation accuracy (a fraction, 0…1).
-    public let finalValidationAccuracy: SampleSummary
     /// The final validation loss.
     public let finalValidationLoss: SampleSummary
     /// The final training loss (the last step's minibatch loss).
     public let finalTrainingLoss: SampleSummary
+    /// The final value of each validation metric (``RunGroup/metricNames``), by metric name; an
+    /// accuracy as a fraction, 0…1.
+    public let finalValidationMetrics: [String: SampleSummary]
     /// The training loss per step (`metrics.csv`).
     public let loss: [Step]
     /// The validation loss per evaluation step (`eval.csv`).
     public let validationLoss: [Step]
-    /// The validation accuracy per evaluation step (`eval.csv`).
-    public let validationAccuracy: [Step]
+    /// Each validation metric per evaluation step (`eval.csv`), by metric name.
+    public let validationMetrics: [String: [Step]]
+    /// Each run's final value of the validation loss and of each metric, in the order of the runs.
+    let runFinals: [ValidationMetric: [Double]]
 
-    /// The statistics of `group` (whose runs log the same steps, with finite values: see
-    /// ``RunGroup/load(_:)``).
+    /// The statistics of `group` (whose runs log the same metrics and steps, with finite values:
+    /// see ``RunGroup/load(_:)``).
     public init(_ group: RunGroup) throws {
         self.group = group
         let losses = try group.runs.map { try $0.metrics.floats("loss").map(Double.init) }
-        let validationLosses = try group.runs.map { try $0.evaluations.floats("validation_loss").map(Double.init) }
-        let accuracies = try group.runs.map { try $0.evaluations.doubles("validation_accuracy") }
-        finalTrainingLoss = SampleSummary(losses.map { $0.last! })
-        finalValidationLoss = SampleSummary(validationLosses.map { $0.last! })
-        finalValidationAccuracy = SampleSummary(accuracies.map { $0.last! })
         func perStep(_ steps: [Int], _ series: [[Double]]) -> [Step] {
             steps.indices.map { index in Step(step: steps[index], summary: SampleSummary(series.map { $0[index] })) }
         }
         let first = group.runs[0]
+        finalTrainingLoss = SampleSummary(losses.map { $0.last! })
         loss = perStep(first.metrics.steps, losses)
-        validationLoss = perStep(first.evaluations.steps, validationLosses)
-        validationAccuracy = perStep(first.evaluations.steps, accuracies)
+        var finals: [ValidationMetric: SampleSummary] = [:]
+        var curves: [ValidationMetric: [Step]] = [:]
+        var runFinals: [ValidationMetric: [Double]] = [:]
+        for metric in ValidationMetric.all(metrics: group.metricNames) {
+            let values = try group.runs.map { try metric.values(in: $0.evaluations) }
+            runFinals[metric] = values.map { $0.last! }
+            finals[metric] = SampleSummary(runFinals[metric]!)
+            curves[metric] = perStep(first.evaluations.steps, values)
+        }
+        self.runFinals = runFinals
+        finalValidationLoss = finals[.loss]!
+        validationLoss = curves[.loss]!
+        finalValidationMetrics = Dictionary(uniqueKeysWithValues: group.metricNames.map { ($0, finals[ValidationMetric($0)]!) })
+        validationMetrics = Dictionary(uniqueKeysWithValues: group.metricNames.map { ($0, curves[ValidationMetric($0)]!) })
     }
 
-    /// The final metrics by name, in report order: validation accuracy, validation loss, training loss.
+    /// The metric shown where one number per run is shown: the first validation metric, or the
+    /// validation loss when the runs log none (``ValidationMetric/headline(metrics:)``).
+    public var headline: ValidationMetric { .headline(metrics: group.metricNames) }
+
+    /// The final values of `metric` (the validation loss or one of ``RunGroup/metricNames``).
+    public func finalSummary(_ metric: ValidationMetric) -> SampleSummary {
+        metric.isLoss ? finalValidationLoss : finalValidationMetrics[metric.name]!
+    }
+
+    /// The per-evaluation curve of `metric` (the validation loss or one of ``RunGroup/metricNames``).
+    public func curve(_ metric: ValidationMetric) -> [Step] {
+        metric.isLoss ? validationLoss : validationMetrics[metric.name]!
+    }
+
+    /// The final metrics by name, in report order: each validation metric in `eval.csv` order
+    /// (`validation accuracy`), the validation loss, the training loss.
     public var finalMetrics: [(name: String, summary: SampleSummary)] {
-        [("validation accuracy", finalValidationAccuracy), ("validation loss", finalValidationLoss),
-         ("training loss", finalTrainingLoss)]
+        group.metricNames.map { (ValidationMetric($0).label, finalValidationMetrics[$0]!) }
+            + [("validation loss", finalValidationLoss), ("training loss", finalTrainingLoss)]
     }
 
-    /// The run whose final validation accuracy lies farthest from the mean, and how far.
-    public var largestAccuracyDeviation: (run: RunRecord, accuracy: Double, deviation: Double) {
-        let accuracies = group.runs.map { Double($0.evaluations.rows.last![3])! }
-        let index = accuracies.indices.max { abs(accuracies[$0] - finalValidationAccuracy.mean)
-                                             < abs(accuracies[$1] - finalValidationAccuracy.mean) }!
-        return (group.runs[index], accuracies[index], abs(accuracies[index] - finalValidationAccuracy.mean))
+    /// The run whose final value of the ``headline`` metric lies farthest from the mean, that
+    /// value, and how far.
+    public var largestDeviation: (metric: ValidationMetric, run: RunRecord, value: Double, deviation: Double) {
+        let metric = headline
+        let mean = finalSummary(metric).mean
+        let finals = runFinals[metric]!
+        let index = finals.indices.max { abs(finals[$0] - mean) < abs(finals[$1] - mean) }!
+        return (metric, group.runs[index], finals[index], abs(finals[index] - mean))
     }
 
     /// At most `count` indices of `0..<total`, evenly spaced, first and last included.

@@ -3,12 +3,13 @@ import Foundation
 /// The lesson's statistical reproducibility criterion, "the same final accuracy within ±X" and
 /// "the same loss-curve shape", made precise (`repro stats --tolerance X`).
 ///
-/// With a tolerance X (a fraction of accuracy: 0.001 is ±0.1 percentage point), the check passes
-/// when every criterion holds:
-/// 1. For the sweep (and for the baseline, when given): every run's final validation accuracy
-///    lies within X of that sweep's mean accuracy (`|acc_i − mean| ≤ X`): the seed changes the
-///    result by no more than X.
-/// 2. With a baseline: the two sweeps' mean final validation accuracies differ by at most X.
+/// The criterion is checked on the headline metric (``RunStatistics/headline``): the task's first
+/// validation metric (the built-in recipe's accuracy), or the validation loss for a task without
+/// metrics. With a tolerance X in the metric's own unit (for an accuracy a fraction: 0.001 is ±0.1
+/// percentage point), the check passes when every criterion holds:
+/// 1. For the sweep (and for the baseline, when given): every run's final value lies within X of
+///    that sweep's mean (`|acc_i − mean| ≤ X`): the seed changes the result by no more than X.
+/// 2. With a baseline: the two sweeps' mean final values differ by at most X.
 /// 3. With a baseline: the per-step mean training-loss curves, over the steps both sweeps log,
 ///    have Pearson's r ≥ ``minimumCorrelation`` (0.99): the curves have the same shape. Fewer than
 ///    two common steps, or a flat curve, leave r undefined, which fails.
@@ -45,20 +46,21 @@ public struct StatisticalReproducibility: Sendable {
         let x = ReportFormat.number(tolerance)
         var criteria: [Criterion] = []
         for (label, statistics) in [("sweep", sweep)] + (comparison.map { [("baseline", $0.baseline)] } ?? []) {
-            let worst = statistics.largestAccuracyDeviation
+            let worst = statistics.largestDeviation
             criteria.append(Criterion(
-                requirement: "every \(label) run's final validation accuracy is within ±\(x) of the \(label) mean",
+                requirement: "every \(label) run's final \(worst.metric.label) is within ±\(x) of the \(label) mean",
                 passed: worst.deviation <= tolerance,
                 detail: "largest deviation \(ReportFormat.number(worst.deviation)): \(worst.run.name) "
-                    + "\(ReportFormat.number(worst.accuracy)) vs mean \(ReportFormat.number(statistics.finalValidationAccuracy.mean))"))
+                    + "\(ReportFormat.number(worst.value)) vs mean \(ReportFormat.number(statistics.finalSummary(worst.metric).mean))"))
         }
         if let comparison {
-            let difference = abs(comparison.metrics[0].meanDifference)
+            let metric = comparison.sweep.headline
+            let difference = abs(comparison.metrics.first { $0.metric == metric }!.meanDifference)
             criteria.append(Criterion(
-                requirement: "the sweep and baseline mean final validation accuracies differ by at most \(x)",
+                requirement: "the sweep and baseline mean final \(metric.pluralLabel) differ by at most \(x)",
                 passed: difference <= tolerance,
-                detail: "|\(ReportFormat.number(comparison.sweep.finalValidationAccuracy.mean)) − "
-                    + "\(ReportFormat.number(comparison.baseline.finalValidationAccuracy.mean))| = \(ReportFormat.number(difference))"))
+                detail: "|\(ReportFormat.number(comparison.sweep.finalSummary(metric).mean)) − "
+                    + "\(ReportFormat.number(comparison.baseline.finalSummary(metric).mean))| = \(ReportFormat.number(difference))"))
             let r = comparison.lossCurveCorrelation
             criteria.append(Criterion(
                 requirement: "the per-step mean loss curves correlate with r ≥ \(Self.minimumCorrelation)",

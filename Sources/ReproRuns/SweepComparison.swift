@@ -1,5 +1,5 @@
 /// Two seed sweeps compared (`repro stats DIR… --baseline DIR`): an ablation, the same seeds with
-/// one setting changed. For the final validation accuracy and loss: the difference of means,
+/// one setting changed. For each final validation metric and the validation loss: the difference of means,
 /// Welch's t-test, Cohen's d and Hedges' g, and, over the seeds both sweeps ran, the paired
 /// t-test; for the loss curves, the correlation of the per-step means.
 ///
@@ -7,8 +7,10 @@
 public struct SweepComparison: Sendable {
     /// One final metric compared.
     public struct Metric: Sendable {
-        /// `validation accuracy` or `validation loss`.
-        public let name: String
+        /// The metric compared.
+        public let metric: ValidationMetric
+        /// Its label: `validation accuracy`, `validation loss`.
+        public var name: String { metric.label }
         /// `mean(sweep) − mean(baseline)`.
         public let meanDifference: Double
         /// Welch's test; nil when a sweep has one run or neither varies.
@@ -31,7 +33,7 @@ public struct SweepComparison: Sendable {
     public let unpairedSweepSeeds: [UInt64]
     /// Seeds of the baseline without a partner in the sweep (or repeated), ascending.
     public let unpairedBaselineSeeds: [UInt64]
-    /// Final validation accuracy, then final validation loss.
+    /// Each final validation metric in `eval.csv` order, then the final validation loss.
     public let metrics: [Metric]
     /// The steps both sweeps log in `metrics.csv`.
     public let commonLossSteps: Int
@@ -43,7 +45,11 @@ public struct SweepComparison: Sendable {
     public let settingDifferences: [SettingDifference]
 
     /// Compares `sweep` with `baseline`.
-    public init(_ sweep: RunStatistics, baseline: RunStatistics) {
+    ///
+    /// - Throws: ``RunFileError`` naming a run of each when the sweeps log different validation
+    ///   metrics (``RunRecord/requireSameMetricNames(_:)``).
+    public init(_ sweep: RunStatistics, baseline: RunStatistics) throws {
+        try RunRecord.requireSameMetricNames([sweep.group.runs[0], baseline.group.runs[0]])
         self.sweep = sweep
         self.baseline = baseline
         func single(_ seeds: [UInt64]) -> Set<UInt64> {
@@ -54,17 +60,16 @@ public struct SweepComparison: Sendable {
         unpairedSweepSeeds = sweep.group.seeds.filter { !paired.contains($0) }.sorted()
         unpairedBaselineSeeds = baseline.group.seeds.filter { !paired.contains($0) }.sorted()
 
-        func finals(_ statistics: RunStatistics, _ column: Int) -> [UInt64: Double] {
-            Dictionary(statistics.group.runs.map { run in
-                (run.manifest.seed.seed, LogComparison.value(run.evaluations.rows.last![column], run.evaluations.columns[column]))
-            }, uniquingKeysWith: { first, _ in first })
+        func finals(_ statistics: RunStatistics, _ metric: ValidationMetric) -> [UInt64: Double] {
+            Dictionary(zip(statistics.group.seeds, statistics.runFinals[metric]!).map { ($0, $1) },
+                       uniquingKeysWith: { first, _ in first })
         }
         var metrics: [Metric] = []
-        for (name, column, a, b) in [("validation accuracy", 3, sweep.finalValidationAccuracy, baseline.finalValidationAccuracy),
-                                     ("validation loss", 2, sweep.finalValidationLoss, baseline.finalValidationLoss)] {
-            let (x, y) = (finals(sweep, column), finals(baseline, column))
+        for metric in sweep.group.metricNames.map(ValidationMetric.init) + [.loss] {
+            let (a, b) = (sweep.finalSummary(metric), baseline.finalSummary(metric))
+            let (x, y) = (finals(sweep, metric), finals(baseline, metric))
             let differences = paired.map { x[$0]! - y[$0]! }
-            metrics.append(Metric(name: name, meanDifference: a.mean - b.mean, welch: WelchTest(a, b),
+            metrics.append(Metric(metric: metric, meanDifference: a.mean - b.mean, welch: WelchTest(a, b),
                                   effectSize: EffectSize(a, b), pairedDifferences: differences,
                                   paired: PairedTTest(differences: differences)))
         }

@@ -349,7 +349,7 @@ extension Trainer {
             throw TrainingError(message: "the configuration's task record is not the task's (differing: "
                                 + "\(fields.joined(separator: ", "))): make it with TrainingConfiguration(seed:task:)")
         }
-        try RunDirectory.validateMetricNames(task.metricNames)
+        try RunDirectory.validateMetricNames(task.metricNames, source: "the metricNames of the task '\(task.name)'")
         // The data, the model and the first batch's loss first: a dataset that cannot be read, or
         // a task whose loss is not one number, leaves no directory behind.
         let dataDigest = try task.dataDigest

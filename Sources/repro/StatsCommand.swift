@@ -52,7 +52,7 @@ struct StatsCommand: ParsableCommand {
         var comparison: SweepComparison?
         if let base {
             text += "\n" + base.report(title: "baseline")
-            comparison = SweepComparison(sweep, baseline: base)
+            comparison = try SweepComparison(sweep, baseline: base)
             text += "\n" + comparison!.report
         }
         var check: StatisticalReproducibility?

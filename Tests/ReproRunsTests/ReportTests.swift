@@ -61,7 +61,8 @@ import Testing
             #expect(c.firstDivergingStep == firstDifferent)
             let largest = zip(lossesA, lossesC).map { abs($0 - $1) }.max()!
             #expect(c.largestLossDifference?.value == largest)
-            #expect(abs(c.largestAccuracyDifference!.value - 2) < 1e-9 && c.largestAccuracyDifference!.step == 5)
+            #expect(c.headline == ValidationMetric("accuracy"))
+            #expect(abs(c.largestHeadlineDifference!.value - 2) < 1e-9 && c.largestHeadlineDifference!.step == 5)
 
             let html = report.html()
             #expect(html.contains("3 runs, 2 different digests"))

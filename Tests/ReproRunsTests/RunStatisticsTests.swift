@@ -30,12 +30,13 @@ import Testing
             let statistics = try RunStatistics(try RunGroup.load([path]))
             #expect(statistics.group.seeds == [1, 2, 3, 4, 5])
             let accuracies = (1...5).map { SyntheticRun(seed: $0).evaluations.last!.accuracy }
-            #expect(statistics.finalValidationAccuracy == SampleSummary(accuracies))
+            #expect(statistics.finalValidationMetrics == ["accuracy": SampleSummary(accuracies)])
+            #expect(statistics.headline == ValidationMetric("accuracy"))
             let losses = (1...5).map { Double(SyntheticRun(seed: $0).loss(24)) }
             #expect(statistics.finalTrainingLoss == SampleSummary(losses))
             #expect(statistics.loss.map(\.step) == Array(1...24))
             #expect(statistics.loss[4].summary == SampleSummary((1...5).map { Double(SyntheticRun(seed: $0).loss(5)) }))
-            #expect(statistics.validationAccuracy.map(\.step) == [8, 16, 24])
+            #expect(statistics.validationMetrics["accuracy"]?.map(\.step) == [8, 16, 24])
             try assertSnapshot(statistics.report(title: "sweep").replacingOccurrences(of: directory.path, with: "RUNS"),
                                named: "stats-sweep.txt")
         }
@@ -47,7 +48,7 @@ import Testing
             let group = try RunGroup.load([directory.file("sweep/seed-3"), directory.file("sweep/seed-1")])
             #expect(group.seeds == [3, 1])
             let single = try RunStatistics(try RunGroup.load([directory.file("sweep/seed-2")]))
-            #expect(single.finalValidationAccuracy.standardDeviation == nil)
+            #expect(single.finalValidationMetrics["accuracy"]?.standardDeviation == nil)
             #expect(single.report(title: "sweep").contains("— (needs 2 runs)"))
         }
     }
@@ -56,14 +57,15 @@ import Testing
         try withTemporaryDirectory { directory in
             let sweep = try RunStatistics(try RunGroup.load([try Self.sweep("adam", seeds: 1...6, in: directory, Self.ablation)]))
             let baseline = try RunStatistics(try RunGroup.load([try Self.sweep("sgd", seeds: 2...8, in: directory)]))
-            let comparison = SweepComparison(sweep, baseline: baseline)
+            let comparison = try SweepComparison(sweep, baseline: baseline)
             #expect(comparison.pairedSeeds == [2, 3, 4, 5, 6])
             #expect(comparison.unpairedSweepSeeds == [1])
             #expect(comparison.unpairedBaselineSeeds == [7, 8])
             #expect(comparison.settingDifferences.map(\.field) == ["configuration.task.settings.learningRate", "configuration.task.settings.optimizer"])
             let accuracy = comparison.metrics[0]
             #expect(accuracy.name == "validation accuracy")
-            #expect(abs(accuracy.meanDifference - (sweep.finalValidationAccuracy.mean - baseline.finalValidationAccuracy.mean)) == 0)
+            let (a, b) = (sweep.finalSummary(ValidationMetric("accuracy")), baseline.finalSummary(ValidationMetric("accuracy")))
+            #expect(abs(accuracy.meanDifference - (a.mean - b.mean)) == 0)
             #expect(accuracy.pairedDifferences.count == 5)
             #expect(accuracy.paired?.count == 5)
             #expect(accuracy.welch != nil && accuracy.effectSize != nil)
@@ -79,7 +81,7 @@ import Testing
     @Test func toleranceCriterion() throws {
         try withTemporaryDirectory { directory in
             let sweep = try RunStatistics(try RunGroup.load([try Self.sweep("sweep", seeds: 1...5, in: directory)]))
-            let spread = sweep.largestAccuracyDeviation.deviation
+            let spread = sweep.largestDeviation.deviation
             #expect(spread > 0)
             #expect(StatisticalReproducibility(tolerance: spread, sweep: sweep).passed)
             #expect(!StatisticalReproducibility(tolerance: spread.nextDown, sweep: sweep).passed)
@@ -87,7 +89,7 @@ import Testing
             let shifted = try RunStatistics(try RunGroup.load([try Self.sweep("shifted", seeds: 1...5, in: directory) {
                 $0.accuracyShift = 0.004
             }]))
-            let comparison = SweepComparison(shifted, baseline: sweep)
+            let comparison = try SweepComparison(shifted, baseline: sweep)
             let loose = StatisticalReproducibility(tolerance: 0.05, sweep: shifted, comparison: comparison)
             #expect(loose.passed)
             let tight = StatisticalReproducibility(tolerance: 0.003, sweep: shifted, comparison: comparison)
@@ -169,7 +171,7 @@ import Testing
             let manifestFile = claimed + "/seed-1/manifest.json"
             var manifest = try JSONSerialization.jsonObject(with: Data(AtomicFile.read(manifestFile))) as! [String: Any]
             var final = manifest["finalMetrics"] as! [String: Any]
-            final["validationAccuracy"] = 0.5
+            final["validationMetrics"] = ["accuracy": 0.5]
             manifest["finalMetrics"] = final
             try AtomicFile.write(Array(try JSONSerialization.data(withJSONObject: manifest)), to: manifestFile)
             #expect(message([claimed]).contains("claimed/seed-1: the logs' last rows"))
@@ -182,7 +184,7 @@ import Testing
             let baseline = try Self.sweep("b", seeds: 1...3, in: directory, Self.ablation)
             let before = try fileHashes(under: directory.path)
             let statistics = try RunStatistics(try RunGroup.load([sweep]))
-            let comparison = SweepComparison(statistics, baseline: try RunStatistics(try RunGroup.load([baseline])))
+            let comparison = try SweepComparison(statistics, baseline: try RunStatistics(try RunGroup.load([baseline])))
             _ = statistics.report(title: "sweep") + comparison.report
             #expect(try fileHashes(under: directory.path) == before)
         }

@@ -104,16 +104,16 @@ import Testing
 
     @Test(arguments: [
         (["mae", "mae"], "the metric 'mae' is named twice"),
-        (["loss"], "'loss' is not a metric name"),
-        (["top 5"], "'top 5' is not a metric name"),
-        ([""], "'' is not a metric name"),
+        (["loss"], "the metric name 'loss' is taken"),
+        (["top 5"], "the metric name 'top 5' may hold only ASCII letters, digits and underscores"),
+        ([""], "metric 1 of 1 has an empty name"),
     ])
     func badMetricNamesAreRefusedBeforeAnythingIsWritten(_ names: [String], _ message: String) throws {
         try withTemporaryDirectory { directory in
             var task = WaveTask()
             task.metrics = names
             #expect { try Self.train(directory.file("run"), task) } throws: {
-                ($0 as? ConfigurationError)?.field == "metricNames" && "\($0)".contains(message)
+                "\($0)".hasPrefix("the metricNames of the task 'wave': ") && "\($0)".contains(message)
             }
             let left = try directory.contents()
             #expect(left.isEmpty, "left: \(left)")

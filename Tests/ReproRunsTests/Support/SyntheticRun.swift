@@ -10,9 +10,12 @@ import ReproTensor
 /// The loss at step s is `2.3·8/(8 + s) + 0.05 + noise`, evaluations come every `evalEvery`
 /// steps and at the last, and the weights are uniform in ±0.1; the noise, the accuracy's jitter
 /// and the weights come from SplitMix64 keyed by the seed, so runs with different seeds differ
-/// everywhere. Only basic operations are used, so the numbers are the same on every platform.
+/// everywhere. The validation metrics are `metrics` (default `accuracy`): the first logs the
+/// accuracy formula, the k-th (k ≥ 1) that plus 0.03·k, capped at 1. Only basic operations are used, so the numbers are the same on every platform.
 struct SyntheticRun {
     var seed: UInt64 = 42
+    /// The task's validation metrics, in column order (none, one or several).
+    var metrics = ["accuracy"]
     var steps = 24
     var evalEvery = 8
     var stepsPerEpoch = 8
@@ -53,14 +56,15 @@ struct SyntheticRun {
         return 2.3 * 8 / (8 + Float(step)) + 0.05 + noise * u + lossShift
     }
 
-    /// The evaluations: (step, validation loss, accuracy).
-    var evaluations: [(step: Int, loss: Float, accuracy: Double)] {
+    /// The evaluations: (step, validation loss, accuracy, the value of each of ``metrics``).
+    var evaluations: [(step: Int, loss: Float, accuracy: Double, values: [Double])] {
         var steps = Array(stride(from: evalEvery, through: self.steps, by: evalEvery))
         if steps.last != self.steps { steps.append(self.steps) }
         return steps.map { step in
             var bits = SplitMix64(seed: (seed &+ variant &* 0x9E37_79B9) &* 7_919 &+ UInt64(step))
             let jitter = Double(bits.next() % 5) / 359
-            return (step, loss(step) + 0.01, min(1, 0.9 - 5 / (10 + Double(step)) + jitter + accuracyShift))
+            let accuracy = min(1, 0.9 - 5 / (10 + Double(step)) + jitter + accuracyShift)
+            return (step, loss(step) + 0.01, accuracy, metrics.indices.map { min(1, accuracy + 0.03 * Double($0)) })
         }
     }
 
@@ -72,7 +76,7 @@ struct SyntheticRun {
         configure(&configuration)
         let directory = try RunDirectory.create(at: path, start: .init(configuration: configuration,
             seed: SeedRecord(seed: seed, drawn: false, deterministicHashing: false), startedAt: "2026-01-01T00:00:00Z",
-            metrics: ["accuracy"]))
+            metrics: self.metrics))
         var metrics = try MetricsLog.open(at: directory.metricsFile)
         for step in 1...steps {
             try metrics.stage(step: step, [.int((step - 1) / stepsPerEpoch), .float(loss(step)), .double(0.05)])
@@ -81,7 +85,7 @@ struct SyntheticRun {
         var evaluationLog = try MetricsLog.open(at: directory.evalFile)
         for evaluation in evaluations {
             try evaluationLog.stage(step: evaluation.step, [.int((evaluation.step - 1) / stepsPerEpoch),
-                                                           .float(evaluation.loss), .double(evaluation.accuracy)])
+                                                           .float(evaluation.loss)] + evaluation.values.map { .double($0) })
         }
         try evaluationLog.flush()
         var tensors: [String: SafeTensor] = [:]
@@ -100,7 +104,8 @@ struct SyntheticRun {
             determinism: determinism, environment: environment, startedAt: "2026-01-01T00:00:00Z",
             finishedAt: "2026-01-01T00:00:01Z", resumedFromSteps: [],
             finalMetrics: .init(steps: steps, epochs: (steps + stepsPerEpoch - 1) / stepsPerEpoch, trainLoss: loss(steps),
-                                validationLoss: last.loss, validationMetrics: ["accuracy": last.accuracy]),
+                                validationLoss: last.loss,
+                                validationMetrics: Dictionary(uniqueKeysWithValues: zip(self.metrics, last.values).map { ($0, $1) })),
             digest: digest, files: files)
         try AtomicFile.write(try manifest.encoded(), to: directory.manifestFile)
         return path

@@ -5,8 +5,9 @@ import PackageDescription
 /// its own, data computed in the package, trained through the public `TrainingTask` API.
 let package = Package(
     name: "OwnModel",
-    dependencies: [.package(path: "../..")],
+    dependencies: [.package(name: "Repro", path: "../..")],
     targets: [
-        .executableTarget(name: "own-model", dependencies: ["Repro"], path: "Sources/OwnModel"),
+        .executableTarget(name: "own-model", dependencies: [.product(name: "Repro", package: "Repro")],
+                          path: "Sources/OwnModel"),
     ]
 )

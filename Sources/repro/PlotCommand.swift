@@ -4,7 +4,8 @@ import Repro
 
 extension PlotBand: ExpressibleByArgument {}
 
-/// `repro plot RUN… --out FILE.svg`: overlaid loss curves and an accuracy panel (DESIGN.md §8).
+/// `repro plot RUN… --out FILE.svg`: overlaid loss curves and a panel per validation metric
+/// (docs/ARCHITECTURE.md §8).
 struct PlotCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "plot",
@@ -12,7 +13,8 @@ struct PlotCommand: ParsableCommand {
         discussion: """
             Each RUN is a run directory (the --out of `repro train`) or a directory of runs, which is \
             drawn as its mean curve with a band (--band std: mean ± 1 sample standard deviation; \
-            --band minmax: lowest to highest run). A second panel shows validation accuracy at each \
+            --band minmax: lowest to highest run). Below it, one panel per validation metric of the runs \
+            (accuracy for the built-in recipe; the validation loss for a task without metrics) at each \
             evaluation. A run with the same digest as an earlier one is drawn thin and dashed inside \
             that run's wider line and marked identical in the legend. --smooth N draws the trailing \
             moving average over the last N logged steps (each point the mean of itself and the N-1 \

@@ -11,7 +11,7 @@ struct ReportCommand: ParsableCommand {
             Each RUN is a run directory or a directory of runs (a sweep, drawn as its mean with a \
             band and listed run by run). The page has the comparison verdict (digests, first \
             diverging step, largest curve differences, configuration and environment differences \
-            against the first run), the loss-curve figure with validation accuracy, statistics of \
+            against the first run), the loss-curve figure with the validation metrics, statistics of \
             the final metrics, and every manifest. It is one HTML file with inline SVG and CSS, no \
             scripts and no external resources, and the same runs give the same bytes. Without \
             --out it is written to standard output. --log, --smooth and --band shape the figure as \

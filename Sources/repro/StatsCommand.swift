@@ -13,17 +13,19 @@ struct StatsCommand: ParsableCommand {
         abstract: "Statistics over a seed sweep: final metrics, per-step curves, an ablation against a baseline.",
         discussion: """
             Each DIR is a run or a sweep directory (its subdirectories are runs); all of them form one
-            group. Prints the final validation accuracy and loss and the final training loss (mean, sample
+            group. Prints the final value of each validation metric (accuracy for the built-in recipe), the
+            validation loss and the final training loss (mean, sample
             standard deviation, min, max, 95% confidence interval of the mean from Student's t), and the
             per-step mean, sd, min and max of the training loss (at 10 evenly spaced steps) and of the
-            validation loss and accuracy (at every evaluation, at most 20). --per-step writes every step.
+            validation loss and metrics (at every evaluation, at most 20). --per-step writes every step.
 
             --baseline DIR compares with a second sweep (an ablation: same seeds, one setting changed):
             difference of means, Welch's t-test, Cohen's d and Hedges' g, and a paired t-test over the
             seeds both sweeps ran.
 
             --tolerance X checks statistical reproducibility (X a fraction: 0.001 is ±0.1 %): every run's
-            final validation accuracy within X of its sweep's mean; with --baseline also the two means
+            final headline metric (the first validation metric, or the validation loss when the runs have
+            none; accuracy for the built-in recipe) within X of its sweep's mean; with --baseline also the two means
             within X of each other and the per-step mean loss curves correlating with r >= 0.99.
             Exit status: 0, or 1 when the check fails; 2 on invalid input.
             """
@@ -35,7 +37,7 @@ struct StatsCommand: ParsableCommand {
     var baseline: [String] = []
     @Option(name: .customLong("per-step"), help: "Write the full per-step table to this CSV file.")
     var perStep: String?
-    @Option(help: "Check that final validation accuracies agree within this fraction (e.g. 0.001).")
+    @Option(help: "Check that the final headline metric (e.g. accuracy) agrees within this (e.g. 0.001).")
     var tolerance: Double?
 
     func validate() throws {

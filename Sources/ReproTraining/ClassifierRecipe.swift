@@ -38,6 +38,8 @@ public struct ClassifierRecipe: TrainingTask {
     public var name: String { Self.taskName }
     public var settings: JSONValue { get throws { try JSONValue(encoding: configuration) } }
     public var metricNames: [String] { ["accuracy"] }
+    /// The dataset's files (`digits` for the built-in set).
+    public var dataSource: String { configuration.data.description }
 
     /// Loads and splits the data and checks that it can be trained.
     ///

@@ -68,7 +68,8 @@ public final class Trainer<Task: TrainingTask> {
     /// Asks glibc to keep freed memory for the next step first (``AllocatorTuning/keepFreedMemory()``:
     /// speed only, never a result).
     ///
-    /// - Throws: ``TrainingError`` for a non-finite loss (naming the step), a loss that is not one
+    /// - Throws: ``ReproRuns/ConfigurationError`` (field `stopAfterStep`) for a stop at or before
+    ///   the step the run resumes from; ``TrainingError`` for a non-finite loss (naming the step), a loss that is not one
     ///   number, a metric the task does not report, or a checkpoint that does not belong to this
     ///   run or task; ``RunFileError`` when a run file cannot be written; what the task throws.
     public func run() throws -> TrainingOutcome {
@@ -100,7 +101,7 @@ public final class Trainer<Task: TrainingTask> {
             restored = (path, checkpoint)
         }
         if let stop = runtime.stopAfterStep, stop <= step {
-            throw TrainingError(message: "stopAfterStep \(stop) is not after step \(step), where this run resumes")
+            throw ConfigurationError(field: "stopAfterStep", "\(stop) is not after step \(step), where this run resumes")
         }
         // The logs as they must be at the checkpoint's step: one metrics row per step, one
         // evaluation per completed epoch, each line as the checkpoint recorded it. Checked in
@@ -393,8 +394,9 @@ extension Trainer {
         if let recorded = start.datasetSHA256 {
             let current = try task.dataDigest
             guard current == recorded else {
-                throw TrainingError(message: "\(directory.startFile): the data's content changed since the run started "
-                                    + "(sha256 \(recorded.prefix(16))… recorded, \(current.map { $0.prefix(16) + "…" } ?? "none") now): "
+                throw TrainingError(message: "\(try task.dataSource): the data's content changed since the run started "
+                                    + "(sha256 \(recorded.prefix(16))… in \(directory.startFile), "
+                                    + "\(current.map { $0.prefix(16) + "…" } ?? "none") now): "
                                     + "resuming would train on other data; restore the original data or start a new run")
             }
         }

@@ -56,6 +56,8 @@ public protocol TrainingTask: Sendable {
     /// run is not continued on changed data (``ReproData/TensorDataset/contentDigest``). Default:
     /// nil (not checked).
     var dataDigest: String? { get throws }
+    /// Where the data comes from, for messages (file paths). Default: `the data of the task 'NAME'`.
+    var dataSource: String { get throws }
 
     /// The samples trained on; shuffled each epoch by the run's `loader` stream.
     var trainingSet: Data { get throws }
@@ -134,6 +136,7 @@ extension TrainingTask {
     public var settings: JSONValue { get throws { .object([:]) } }
     public var metricNames: [String] { [] }
     public var dataDigest: String? { get throws { nil } }
+    public var dataSource: String { get throws { "the data of the task '\(name)'" } }
     public var trainingTransforms: [any SampleTransform<Data.Sample>] { get throws { [] } }
     public var validationTransforms: [any SampleTransform<Data.Sample>] { get throws { [] } }
 

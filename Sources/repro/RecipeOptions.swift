@@ -129,6 +129,7 @@ struct RecipeOptions: ParsableArguments {
             "model.mlp.hidden": "--hidden", "model.mlp.dropout": "--dropout", "optimizer.learningRate": "--lr",
             "optimizer.weightDecay": "--weight-decay", "augmentShift": "--augment-shift", "augmentNoise": "--augment-noise",
             "dataSeed": "--data-seed", "allowNondeterministic": "--allow-nondeterministic",
+            "stopAfterStep": "--stop-after-step",
         ]
 
     /// Runs `body`, turning a ``ConfigurationError`` into a `ValidationError` that names the flag.

@@ -61,7 +61,7 @@ struct TrainCommand: ParsableCommand {
             // The checks and messages of a resume (the lock is taken again by Trainer.resume).
             let start = try RunDirectory.openForResume(resume).1
             let task = try ClassifierRecipe(try ClassifierConfiguration(record: start.configuration.task))
-            outcome = try Trainer.resume(task, resume, runtime: runtime, progress: progress)
+            outcome = try RecipeOptions.mappingFields { try Trainer.resume(task, resume, runtime: runtime, progress: progress) }
         } else {
             let configuration = try recipe.configuration(seed: seed ?? 0)  // flags checked before a seed is drawn
             let record = seedEverything(seed)

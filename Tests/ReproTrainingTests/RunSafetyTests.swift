@@ -99,7 +99,7 @@ import Testing
             try AtomicFile.write(rows { ($0 + 1) % 3 }, to: data)  // same rows and classes, other labels
             let changed = try Recipes.classifier(data: .csv(path: data))
             #expect { try Trainer.resume(changed, run, progress: Self.quiet) } throws: {
-                "\($0)".contains("run.json: the data's content changed since the run started")
+                "\($0)".contains("\(data): the data's content changed since the run started")
             }
             try AtomicFile.write(rows { $0 % 3 }, to: data)
             let restored = try Recipes.classifier(data: .csv(path: data))

@@ -63,12 +63,13 @@ struct TrainCommand: ParsableCommand {
             let task = try ClassifierRecipe(try ClassifierConfiguration(record: start.configuration.task))
             outcome = try RecipeOptions.mappingFields { try Trainer.resume(task, resume, runtime: runtime, progress: progress) }
         } else {
-            let configuration = try recipe.configuration(seed: seed ?? 0)  // flags checked before a seed is drawn
+            // Flags and data are checked before a seed is drawn (and announced).
+            let configuration = try recipe.configuration(seed: seed ?? 0)
+            let task = try RecipeOptions.mappingFields { try ClassifierRecipe(try recipe.classifier()) }
             let record = seedEverything(seed)
             var seeded = configuration
             seeded.seed = record.seed
             path = out ?? "runs/seed-\(record.seed)"
-            let task = try RecipeOptions.mappingFields { try ClassifierRecipe(try recipe.classifier()) }
             outcome = try RecipeOptions.mappingFields {
                 try Trainer.train(task, seeded, seed: record, into: path, runtime: runtime, progress: progress)
             }

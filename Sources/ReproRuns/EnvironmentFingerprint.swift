@@ -69,20 +69,20 @@ public struct EnvironmentFingerprint: Codable, Hashable, Sendable {
     /// The environment variables that can change bits or speed, recorded when set: Swift's hash
     /// seeding, Repro's thread count and target CPU, and the thread counts of common BLAS/OpenMP
     /// libraries.
-    public static let relevantEnvironmentVariables = [
+    static let relevantEnvironmentVariables = [
         "SWIFT_DETERMINISTIC_HASHING", "REPRO_NUM_THREADS", "REPRO_TARGET_CPU",
         "OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS",
     ]
 
     /// The CPU features recorded when present: x86-64 vector and FMA extensions, and arm64's.
-    public static let relevantCPUFeatures: Set<String> = [
+    static let relevantCPUFeatures: Set<String> = [
         "sse4_1", "sse4_2", "avx", "avx2", "fma", "f16c", "avx512f", "avx512dq", "avx512bw", "avx512vl",
         "avx512_vnni", "avx512_bf16", "avx512_fp16", "amx_tile", "amx_bf16",
         "asimd", "fphp", "asimdhp", "asimddp", "sve", "sve2", "bf16", "i8mm", "sme",
     ]
 
     /// A fingerprint from explicit values (for tests and for decoding old records); `current` measures one.
-    public init(reproVersion: String, swiftCompiler: String, buildConfiguration: String, architecture: String,
+    init(reproVersion: String, swiftCompiler: String, buildConfiguration: String, architecture: String,
                 machine: String, osName: String, kernelRelease: String, osDistribution: String?, libc: String?,
                 cpuModel: String, cpuFeatures: [String], logicalCores: Int, availableCores: Int,
                 environment: [String: String], gitCommit: String?, gitDirty: Bool?,
@@ -175,7 +175,7 @@ public struct EnvironmentFingerprint: Codable, Hashable, Sendable {
 
     /// Every field as (JSON key, text), sorted by key; one entry per set environment variable
     /// (`environment.NAME`); an absent value is `(none)`.
-    public var fieldTexts: [(field: String, text: String)] {
+    package var fieldTexts: [(field: String, text: String)] {
         func text(_ value: (some CustomStringConvertible)?) -> String { value.map(\.description) ?? "(none)" }
         var fields: [(String, String)] = [
             ("architecture", architecture), ("availableCores", String(availableCores)),
@@ -192,7 +192,7 @@ public struct EnvironmentFingerprint: Codable, Hashable, Sendable {
 
     /// The fingerprint as JSON with sorted keys (and without escaped slashes); `pretty` adds
     /// indentation and line breaks. The same fingerprint always gives the same bytes.
-    public func encodedJSON(pretty: Bool = false) throws -> [UInt8] {
+    package func encodedJSON(pretty: Bool = false) throws -> [UInt8] {
         let encoder = JSONEncoder()
         encoder.outputFormatting = pretty ? [.sortedKeys, .withoutEscapingSlashes, .prettyPrinted]
                                           : [.sortedKeys, .withoutEscapingSlashes]
@@ -211,7 +211,7 @@ public struct EnvironmentFingerprint: Codable, Hashable, Sendable {
     }
 
     /// The compiler version, `major.minor`, from a compile-time chain.
-    public static let compilerVersion: String = {
+    static let compilerVersion: String = {
         #if compiler(>=7.0)
         return "7.0 or later"
         #elseif compiler(>=6.5)
@@ -232,7 +232,7 @@ public struct EnvironmentFingerprint: Codable, Hashable, Sendable {
     }()
 
     /// `debug` or `release`, as the ReproRuns module was compiled.
-    public static let buildConfiguration: String = {
+    static let buildConfiguration: String = {
         #if DEBUG
         return "debug"
         #else
@@ -241,7 +241,7 @@ public struct EnvironmentFingerprint: Codable, Hashable, Sendable {
     }()
 
     /// The architecture the binary was compiled for.
-    public static let architecture: String = {
+    static let architecture: String = {
         #if arch(x86_64)
         return "x86_64"
         #elseif arch(arm64)

@@ -8,7 +8,7 @@ extension JSONValue {
     /// object or array gives `(none)`. Sorted by field name; nil values read `null`.
     ///
     /// - Determinism: keys are sorted, numbers written in Swift's shortest round-trip form.
-    public static func flattened<T: Encodable>(_ value: T, prefix: String = "") -> [(key: String, value: String)] {
+    static func flattened<T: Encodable>(_ value: T, prefix: String = "") -> [(key: String, value: String)] {
         guard let json = try? JSONValue(encoding: value) else {
             return [(prefix.isEmpty ? "value" : String(prefix.dropLast()), "(cannot be shown)")]
         }
@@ -37,7 +37,7 @@ extension JSONValue {
     }
 
     /// The value as one line of text.
-    public var text: String {
+    var text: String {
         switch self {
         case .null: "null"
         case .bool(let value): value ? "true" : "false"

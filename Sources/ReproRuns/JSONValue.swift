@@ -59,7 +59,7 @@ public enum JSONValue: Codable, Hashable, Sendable {
 
     /// The dotted paths where `self` and `other` differ (`optimizer.sgd.learningRate`), sorted;
     /// `(root)` when the values differ at the top.
-    public func differences(from other: JSONValue, path: String = "") -> [String] {
+    package func differences(from other: JSONValue, path: String = "") -> [String] {
         if case .object(let a) = self, case .object(let b) = other {
             return Set(a.keys).union(b.keys).sorted().flatMap { key in
                 let child = path.isEmpty ? key : path + "." + key

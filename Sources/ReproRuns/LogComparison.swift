@@ -4,67 +4,67 @@
 /// ranges are kept so a report can say when the lengths differ. A field is identical when its
 /// logged text is (the log's text round-trips to the value's bits). `loss` and `validation_loss`
 /// are compared as the `Float`s they were logged as, the other columns as `Double`s.
-public struct LogComparison: Sendable, Hashable {
+package struct LogComparison: Sendable, Hashable {
     /// One value column compared over the common steps.
-    public struct Column: Sendable, Hashable {
+    struct Column: Sendable, Hashable {
         /// The column's name.
-        public let name: String
+        let name: String
         /// What differs in it.
-        public let differences: DifferenceSummary
+        let differences: DifferenceSummary
     }
 
     /// The first common step at which the logs differ, and the differing fields there.
-    public struct FirstDifference: Sendable, Hashable {
+    package struct FirstDifference: Sendable, Hashable {
         /// The step.
-        public let step: Int
+        package let step: Int
         /// The differing fields: column, first run's text, second run's text.
-        public let fields: [Field]
+        let fields: [Field]
 
         /// One field at the first differing step.
-        public struct Field: Sendable, Hashable {
+        struct Field: Sendable, Hashable {
             /// The column.
-            public let column: String
+            let column: String
             /// The first run's logged text.
-            public let a: String
+            let a: String
             /// The second run's logged text.
-            public let b: String
+            let b: String
         }
     }
 
     /// A NaN or infinite value in one of the logs.
-    public struct NonFiniteValue: Sendable, Hashable {
+    struct NonFiniteValue: Sendable, Hashable {
         /// `A` or `B`.
-        public let run: String
+        let run: String
         /// The step.
-        public let step: Int
+        let step: Int
         /// The column.
-        public let column: String
+        let column: String
         /// `nan`, `inf` or `-inf`.
-        public let text: String
+        let text: String
     }
 
     /// The log's file name.
-    public let file: String
+    let file: String
     /// The steps of the first run's log.
-    public let stepsA: [Int]
+    let stepsA: [Int]
     /// The steps of the second run's log.
-    public let stepsB: [Int]
+    let stepsB: [Int]
     /// The number of steps both logs hold.
-    public let commonStepCount: Int
+    let commonStepCount: Int
     /// The value columns (every column but `step`), in the log's order, over the common steps.
-    public let columns: [Column]
+    let columns: [Column]
     /// The first differing common step; nil when every common row is identical.
-    public let firstDifference: FirstDifference?
+    package let firstDifference: FirstDifference?
     /// NaN and infinite values in either log (over all rows, common or not).
-    public let nonFiniteValues: [NonFiniteValue]
+    let nonFiniteValues: [NonFiniteValue]
 
     /// The columns compared as `Float`s, as the trainer logged them.
-    public static let floatColumns: Set<String> = ["loss", "validation_loss"]
+    static let floatColumns: Set<String> = ["loss", "validation_loss"]
 
     /// Compares `a` and `b`, two copies of the log `file`.
     ///
     /// - Throws: ``RunFileError`` naming both logs when their columns differ.
-    public init(file: String, _ a: MetricsTable, _ b: MetricsTable, tolerance: Tolerance?) throws {
+    package init(file: String, _ a: MetricsTable, _ b: MetricsTable, tolerance: Tolerance?) throws {
         guard a.columns == b.columns else {
             throw RunFileError(source: a.source, "has the columns \(a.columns.joined(separator: ",")), but \(b.source) has "
                                + b.columns.joined(separator: ","), hint: "only logs of the same kind can be compared")
@@ -104,10 +104,10 @@ public struct LogComparison: Sendable, Hashable {
     }
 
     /// Whether both logs hold exactly the same steps.
-    public var sameSteps: Bool { stepsA == stepsB }
+    var sameSteps: Bool { stepsA == stepsB }
 
     /// All columns' differences together.
-    public var total: DifferenceSummary {
+    var total: DifferenceSummary {
         columns.reduce(into: DifferenceSummary()) { $0.merge($1.differences) }
     }
 

@@ -18,11 +18,11 @@ public struct MetricsLog: Sendable {
     /// The step of the last row, written or staged, or nil when there is none.
     public private(set) var lastStep: Int?
     /// The largest log read: 4 GiB, tens of millions of rows.
-    public static let sizeLimit = 1 << 32
+    static let sizeLimit = 1 << 32
 
     /// ``lineHash(_:)`` of every line written or staged, the header first. A checkpoint records
     /// them (after a flush, they are the file's), so a resume finds any line changed since.
-    public private(set) var lineHashes: [UInt64]
+    package private(set) var lineHashes: [UInt64]
     /// Rows staged by ``stage(step:_:)`` and not yet written.
     private var staged: [String] = []
 
@@ -35,7 +35,7 @@ public struct MetricsLog: Sendable {
 
     /// The 64-bit FNV-1a hash of a line's bytes (without its line ending): what a checkpoint keeps
     /// of each log line to name the first one changed after it was written.
-    public static func lineHash(_ line: some Sequence<UInt8>) -> UInt64 {
+    static func lineHash(_ line: some Sequence<UInt8>) -> UInt64 {
         line.reduce(0xcbf2_9ce4_8422_2325 as UInt64) { ($0 ^ UInt64($1)) &* 0x0000_0100_0000_01b3 }
     }
 
@@ -94,7 +94,7 @@ public struct MetricsLog: Sendable {
     /// - Throws: `RunFileError` when a kept row (or the step of the first dropped one) is malformed,
     ///   or the file cannot be read or written.
     @discardableResult
-    public static func truncate(at path: String, keepingStepsThrough step: Int) throws -> Int {
+    static func truncate(at path: String, keepingStepsThrough step: Int) throws -> Int {
         let cut = try cut(at: path, keepingStepsThrough: step)
         _ = try cut.commit()
         return cut.rowCount
@@ -104,7 +104,7 @@ public struct MetricsLog: Sendable {
     /// until ``Cut/commit()``, so a resume checks everything before it writes anything.
     ///
     /// - Throws: as ``truncate(at:keepingStepsThrough:)``.
-    public static func cut(at path: String, keepingStepsThrough step: Int) throws -> Cut {
+    package static func cut(at path: String, keepingStepsThrough step: Int) throws -> Cut {
         let bytes = try AtomicFile.read(path, limit: sizeLimit)
         let parsed = try parse(bytes, path: path, keepingStepsThrough: step)
         return Cut(path: path, columns: parsed.columns, steps: parsed.rows.map { Int($0[0])! },
@@ -112,27 +112,27 @@ public struct MetricsLog: Sendable {
     }
 
     /// A log cut back to a step in memory (``cut(at:keepingStepsThrough:)``).
-    public struct Cut: Sendable {
-        public let path: String
-        public let columns: [String]
+    package struct Cut: Sendable {
+        package let path: String
+        package let columns: [String]
         /// The step of each kept row.
-        public let steps: [Int]
+        let steps: [Int]
         /// The kept bytes: the header and the kept rows, each line ending in `\n`.
         let kept: ArraySlice<UInt8>
         let originalLength: Int
 
         /// The number of kept rows.
-        public var rowCount: Int { steps.count }
+        package var rowCount: Int { steps.count }
 
         /// ``MetricsLog/lineHash(_:)`` of each kept line, the header first.
-        public var lineHashes: [UInt64] { MetricsLog.lineHashes(kept) }
+        var lineHashes: [UInt64] { MetricsLog.lineHashes(kept) }
 
         /// Checks the kept lines against the ``MetricsLog/lineHashes`` a checkpoint recorded.
         ///
         /// - Parameter checkpoint: the checkpoint's file, for the message.
         /// - Throws: `RunFileError` naming the log and the first line that differs, or saying how
         ///   many rows are missing or too many.
-        public func verify(against recorded: [UInt64], checkpoint: String) throws {
+        package func verify(against recorded: [UInt64], checkpoint: String) throws {
             let mine = lineHashes
             if let line = zip(mine, recorded).enumerated().first(where: { $0.element.0 != $0.element.1 })?.offset {
                 throw RunFileError(source: path, location: "line \(line + 1)",
@@ -150,7 +150,7 @@ public struct MetricsLog: Sendable {
         /// Writes the cut log (atomically, only when rows were cut) and opens it for appending.
         ///
         /// - Throws: `RunFileError` when the file cannot be written.
-        public func commit() throws -> MetricsLog {
+        package func commit() throws -> MetricsLog {
             if kept.count < originalLength { try AtomicFile.write(Array(kept), to: path) }
             return MetricsLog(path: path, columns: columns, lastStep: steps.last, lineHashes: lineHashes)
         }

@@ -5,9 +5,9 @@ import Foundation
 /// Linear axes use "nice" steps (1, 2 or 5 × 10ⁿ) and extend the domain to whole steps; logarithmic
 /// axes extend it to whole decades and put a labelled tick at each power of ten (with unlabelled
 /// minor ticks at 2…9 × 10ⁿ when there are few decades).
-public struct PlotAxis: Sendable, Equatable {
+struct PlotAxis: Sendable, Equatable {
     /// How data values map to positions.
-    public enum Scale: Sendable, Equatable {
+    enum Scale: Sendable, Equatable {
         /// Positions proportional to values.
         case linear
         /// Positions proportional to `log10` of values; only positive values can be placed.
@@ -15,28 +15,28 @@ public struct PlotAxis: Sendable, Equatable {
     }
 
     /// One tick mark: where, and its label (empty for a minor tick).
-    public struct Tick: Sendable, Equatable {
+    struct Tick: Sendable, Equatable {
         /// The tick's value in data units.
-        public let value: Double
+        let value: Double
         /// The label written at it; empty for a minor tick.
-        public let label: String
+        let label: String
         /// Whether it is a major (labelled, gridline) tick.
-        public var isMajor: Bool { !label.isEmpty }
+        var isMajor: Bool { !label.isEmpty }
     }
 
     /// The scale.
-    public let scale: Scale
+    let scale: Scale
     /// The smallest value shown (at the axis start).
-    public let lower: Double
+    let lower: Double
     /// The largest value shown (at the axis end).
-    public let upper: Double
+    let upper: Double
     /// The ticks, in increasing order of value.
-    public let ticks: [Tick]
+    let ticks: [Tick]
 
     /// A linear axis covering `[minimum, maximum]`, widened by `padding` × its width on each side,
     /// with about `targetTicks` nice ticks; with `includeZero` the domain reaches 0. An empty or
     /// one-point range is widened around its value.
-    public static func linear(minimum: Double, maximum: Double, includeZero: Bool = false, padding: Double = 0,
+    static func linear(minimum: Double, maximum: Double, includeZero: Bool = false, padding: Double = 0,
                               targetTicks: Int = 6) -> PlotAxis {
         var low = minimum.isFinite ? minimum : 0
         var high = maximum.isFinite ? maximum : 1
@@ -70,7 +70,7 @@ public struct PlotAxis: Sendable, Equatable {
     /// when it spans at most five decades. A range holding fewer than two powers of ten is
     /// extended down to the power below it (and, if that is not enough, up to the one above), so
     /// there are always at least two labelled ticks.
-    public static func logarithmic(minimum: Double, maximum: Double) -> PlotAxis {
+    static func logarithmic(minimum: Double, maximum: Double) -> PlotAxis {
         let low = minimum > 0 && minimum.isFinite ? minimum : 1
         let high = maximum > 0 && maximum.isFinite ? max(maximum, low) : low
         var lower = low / 1.2
@@ -107,7 +107,7 @@ public struct PlotAxis: Sendable, Equatable {
 
     /// Where `value` falls along the axis, 0 at `lower` and 1 at `upper` (outside for values outside
     /// the domain); nil when it cannot be placed (not finite, or not positive on a log axis).
-    public func fraction(_ value: Double) -> Double? {
+    func fraction(_ value: Double) -> Double? {
         guard value.isFinite else { return nil }
         switch scale {
         case .linear:

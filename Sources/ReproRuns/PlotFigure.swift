@@ -38,13 +38,13 @@ public struct LossCurveFigure: Sendable {
     }
 
     /// The series in legend order.
-    public private(set) var series: [PlotSeries]
+    private(set) var series: [PlotSeries]
     /// The options it was made with.
     public let options: Options
 
     /// The Okabe–Ito colour-blind-safe palette without its yellow (too pale on white), in the
     /// order series take them; after seven series the colours repeat with a dash pattern.
-    public static let palette = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000"]
+    static let palette = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000"]
 
     /// A figure of `inputs`, in the order given.
     ///
@@ -77,7 +77,7 @@ public struct LossCurveFigure: Sendable {
     public var notes: [String] { series.flatMap(\.notes) }
 
     /// The validation metrics drawn below the loss, one panel each (``PlotSeries/panelMetrics(_:)``).
-    public var panelMetrics: [ValidationMetric] { series[0].evaluations.map(\.metric) }
+    var panelMetrics: [ValidationMetric] { series[0].evaluations.map(\.metric) }
 
     /// The title: the one asked for, or `Training loss and validation accuracy` (`… validation
     /// loss` without metrics, `Training loss, validation accuracy and top3` with two).
@@ -94,7 +94,7 @@ public struct LossCurveFigure: Sendable {
     }
 
     /// The `<svg>` element alone, to embed in an HTML page.
-    public func inlineSVG() -> String {
+    func inlineSVG() -> String {
         draw().inlineRendered(title: title)
     }
 

@@ -61,11 +61,11 @@ public enum PlotInput: Sendable {
     }
 
     /// The directory's last path component (trailing slashes ignored).
-    public var shortName: String { PlotInput.lastComponent(path) }
+    var shortName: String { PlotInput.lastComponent(path) }
 
     /// Names for the legend: each input's ``shortName``, or the path as given where two inputs
     /// share a short name (so `sweep/seed-42` and `sweep-adam/seed-42` stay apart).
-    public static func displayNames(_ inputs: [PlotInput]) -> [String] {
+    static func displayNames(_ inputs: [PlotInput]) -> [String] {
         let short = inputs.map(\.shortName)
         return zip(inputs, short).map { input, name in
             short.filter { $0 == name }.count > 1 ? trimmed(input.path) : name
@@ -92,7 +92,7 @@ public enum PlotBand: String, Sendable, CaseIterable {
     case minmax
 
     /// The legend's words for it, e.g. `mean ± 1 SD of 8 runs`.
-    public func legend(runCount: Int) -> String {
+    package func legend(runCount: Int) -> String {
         switch self {
         case .std: "mean ± 1 SD of \(runCount) runs"
         case .minmax: "mean, band min–max of \(runCount) runs"

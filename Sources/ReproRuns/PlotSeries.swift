@@ -1,12 +1,12 @@
 /// A curve: y values at x values, in increasing x. A non-finite y is a gap: the line breaks there.
-public struct PlotCurve: Sendable, Equatable {
+struct PlotCurve: Sendable, Equatable {
     /// The x values (steps), increasing.
-    public var x: [Double]
+    var x: [Double]
     /// The y values; NaN or ±∞ where nothing is drawn.
-    public var y: [Double]
+    var y: [Double]
 
     /// A curve through the given points.
-    public init(x: [Double], y: [Double]) {
+    init(x: [Double], y: [Double]) {
         precondition(x.count == y.count, "a curve needs as many x as y values")
         self.x = x
         self.y = y
@@ -19,7 +19,7 @@ public struct PlotCurve: Sendable, Equatable {
     /// - Complexity: O(n), a running sum over the finite values of the window.
     /// - Determinism: the sum is kept in a fixed order (add the new value, subtract the leaving
     ///   one), so the same curve always gives the same bits.
-    public func movingAverage(window: Int) -> PlotCurve {
+    func movingAverage(window: Int) -> PlotCurve {
         guard window > 1 else { return self }
         var result = y
         var sum = 0.0
@@ -35,23 +35,23 @@ public struct PlotCurve: Sendable, Equatable {
 
 /// What a sweep's curves aggregate to at the x values common to all its runs: the mean and the
 /// band's lower and upper edges. At an x where some run's value is not finite, all three are NaN.
-public struct PlotAggregate: Sendable, Equatable {
+struct PlotAggregate: Sendable, Equatable {
     /// The mean curve.
-    public var mean: PlotCurve
+    var mean: PlotCurve
     /// The band's lower edge (mean − SD, or the minimum).
-    public var lower: [Double]
+    var lower: [Double]
     /// The band's upper edge (mean + SD, or the maximum).
-    public var upper: [Double]
+    var upper: [Double]
     /// How many x values some run has that are not common to all (left out).
-    public var droppedSteps: Int
+    var droppedSteps: Int
     /// How many common x values have a non-finite value in some run (gaps).
-    public var nonFiniteSteps: Int
+    var nonFiniteSteps: Int
 
     /// Aggregates `curves` over the x values they all share. The standard deviation is the sample
     /// one (n − 1; 0 for a single curve).
     ///
     /// - Determinism: values are summed in the order of `curves`.
-    public init(_ curves: [PlotCurve], band: PlotBand) {
+    init(_ curves: [PlotCurve], band: PlotBand) {
         var common: Set<Double>? = nil
         for curve in curves { common = common.map { $0.intersection(curve.x) } ?? Set(curve.x) }
         let xs = (common ?? []).sorted()
@@ -88,7 +88,7 @@ public struct PlotAggregate: Sendable, Equatable {
 
     /// The sample standard deviation (n − 1 in the denominator) of `values` around `mean`; 0 for
     /// fewer than two values. Summed in the order given.
-    public static func sampleStandardDeviation(_ values: [Double], mean: Double) -> Double {
+    static func sampleStandardDeviation(_ values: [Double], mean: Double) -> Double {
         guard values.count > 1 else { return 0 }
         var sum = 0.0
         for value in values { sum += (value - mean) * (value - mean) }
@@ -98,46 +98,46 @@ public struct PlotAggregate: Sendable, Equatable {
 
 /// One validation curve of a series, drawn in its own panel below the loss: a run's values, or a
 /// sweep's mean with its band.
-public struct PlotEvaluation: Sendable {
+struct PlotEvaluation: Sendable {
     /// What is drawn.
-    public let metric: ValidationMetric
+    let metric: ValidationMetric
     /// The values per evaluation in the unit shown (percent for an accuracy), or a sweep's mean.
-    public let curve: PlotCurve
+    let curve: PlotCurve
     /// The band around a sweep's mean; nil for a run.
-    public let band: (lower: [Double], upper: [Double])?
+    let band: (lower: [Double], upper: [Double])?
 }
 
 /// One legend entry of a loss-curve figure and what is drawn for it: a run's curves, or a sweep's
 /// mean curves with their bands.
-public struct PlotSeries: Sendable {
+struct PlotSeries: Sendable {
     /// The legend name.
-    public let name: String
+    let name: String
     /// The training loss (smoothed when asked), or a sweep's mean of its runs' smoothed losses.
-    public let loss: PlotCurve
+    let loss: PlotCurve
     /// The unsmoothed loss of a single run when smoothing is on (drawn faintly behind); else nil.
-    public let rawLoss: PlotCurve?
+    let rawLoss: PlotCurve?
     /// The band around a sweep's mean loss (lower, upper); nil for a run.
-    public let lossBand: (lower: [Double], upper: [Double])?
+    let lossBand: (lower: [Double], upper: [Double])?
     /// The validation curves, one per panel below the loss (``panelMetrics(_:)``): each validation
     /// metric of the runs, or the validation loss when they have none.
-    public let evaluations: [PlotEvaluation]
+    let evaluations: [PlotEvaluation]
     /// The metric whose final values the legend shows (``ValidationMetric/headline(metrics:)``).
-    public let headline: ValidationMetric
+    let headline: ValidationMetric
     /// The run's digest; nil for a sweep.
-    public let digest: String?
+    let digest: String?
     /// The number of runs behind the curves.
-    public let runCount: Int
+    let runCount: Int
     /// Each run's final value of ``headline`` in the unit shown (percent for an accuracy), from its
     /// manifest.
-    public let finalValues: [Double]
+    let finalValues: [Double]
     /// For a run whose digest equals an earlier run's on the figure: that run's name.
-    public internal(set) var identicalTo: String?
+    var identicalTo: String?
     /// What the reader should know: steps not drawn and why.
-    public internal(set) var notes: [String]
+    var notes: [String]
 
     /// The metrics drawn below the loss for runs with the validation metrics `names`: each of
     /// them, or the validation loss when there are none.
-    public static func panelMetrics(_ names: [String]) -> [ValidationMetric] {
+    static func panelMetrics(_ names: [String]) -> [ValidationMetric] {
         names.isEmpty ? [.loss] : names.map(ValidationMetric.init)
     }
 
@@ -147,7 +147,7 @@ public struct PlotSeries: Sendable {
     ///
     /// - Throws: ``RunFileError`` when a log lacks the loss or a validation column, or a sweep's
     ///   runs log different metrics.
-    public init(_ input: PlotInput, name: String, smoothing: Int, band: PlotBand) throws {
+    init(_ input: PlotInput, name: String, smoothing: Int, band: PlotBand) throws {
         self.name = name
         var notes: [String] = []
         let runs = input.runs

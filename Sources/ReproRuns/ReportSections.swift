@@ -3,7 +3,7 @@ import Foundation
 /// The verdict, statistics and manifest sections of the report page.
 extension RunReport {
     /// Groups of runs by digest, in order of first appearance: runs in one group are bitwise identical.
-    public var digestGroups: [(digest: String, names: [String])] {
+    var digestGroups: [(digest: String, names: [String])] {
         var groups: [(digest: String, names: [String])] = []
         for (name, run) in runs {
             if let index = groups.firstIndex(where: { $0.digest == run.digest }) {

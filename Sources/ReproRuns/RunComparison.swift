@@ -29,7 +29,7 @@ public struct RunComparison: Sendable {
         case different
 
         /// The exit status of `repro compare`: 0 for identical or within tolerance, 1 for different.
-        public var exitCode: Int32 { self == .different ? 1 : 0 }
+        package var exitCode: Int32 { self == .different ? 1 : 0 }
     }
 
     /// The first run.
@@ -41,11 +41,11 @@ public struct RunComparison: Sendable {
     /// The digests recomputed from the files of A and B.
     public let digests: (a: String, b: String)
     /// `metrics.csv` compared.
-    public let metrics: LogComparison
+    let metrics: LogComparison
     /// `eval.csv` compared.
-    public let evaluations: LogComparison
+    let evaluations: LogComparison
     /// `model.safetensors` compared.
-    public let weights: WeightComparison
+    let weights: WeightComparison
     /// The differing settings, highest risk first (see ``SettingDifference/between(_:_:)``).
     public let settings: [SettingDifference]
     /// Things the reader should know that are not differences: a run whose files do not match

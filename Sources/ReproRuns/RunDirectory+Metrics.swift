@@ -8,13 +8,13 @@
 /// final value (``RunManifest/FinalMetrics/validationMetrics``).
 extension RunDirectory {
     /// The columns every `eval.csv` starts with, before the metrics' columns.
-    public static let evalBaseColumns = ["step", "epoch", "validation_loss"]
+    static let evalBaseColumns = ["step", "epoch", "validation_loss"]
     /// The prefix of a metric's column in `eval.csv`.
-    public static let evalMetricPrefix = "validation_"
+    static let evalMetricPrefix = "validation_"
 
     /// The columns of `eval.csv` for a task with the validation metrics `metrics`, in order:
     /// `step, epoch, validation_loss, validation_<metric>…`.
-    public static func evalColumns(metrics: [String]) -> [String] {
+    package static func evalColumns(metrics: [String]) -> [String] {
         evalBaseColumns + metrics.map { evalMetricPrefix + $0 }
     }
 
@@ -24,7 +24,7 @@ extension RunDirectory {
     /// - Throws: ``RunFileError`` naming `source` (line 1) when the header does not start with
     ///   `step,epoch,validation_loss`, a later column lacks the `validation_` prefix, or a metric
     ///   name is empty, invalid or repeated (``validateMetricNames(_:source:)``).
-    public static func metricNames(evalColumns columns: [String], source: String) throws -> [String] {
+    static func metricNames(evalColumns columns: [String], source: String) throws -> [String] {
         let expected = "the columns \(evalBaseColumns.joined(separator: ",")), then validation_<metric> for each metric"
         guard columns.count >= evalBaseColumns.count, Array(columns.prefix(evalBaseColumns.count)) == evalBaseColumns else {
             throw RunFileError(source: source, location: "line 1", "expected \(expected), found \(columns.joined(separator: ","))")
@@ -54,7 +54,7 @@ extension RunDirectory {
     /// - Parameter source: what holds the names, for the error (`run.json`, a file, or the task).
     /// - Throws: ``RunFileError`` naming `source` and the first offending metric, e.g.
     ///   `the metric 'accuracy' is named twice`.
-    public static func validateMetricNames(_ names: [String], source: String = "the task's metrics") throws {
+    package static func validateMetricNames(_ names: [String], source: String = "the task's metrics") throws {
         for (index, name) in names.enumerated() {
             guard !name.isEmpty else {
                 throw RunFileError(source: source, "metric \(index + 1) of \(names.count) has an empty name")

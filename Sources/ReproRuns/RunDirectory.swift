@@ -47,7 +47,7 @@ public struct RunDirectory: Sendable {
     public var resumesFile: String { path + "/resumes.log" }
     public var modelFile: String { path + "/model.safetensors" }
 
-    public static let metricsColumns = ["step", "epoch", "loss", "learning_rate"]
+    package static let metricsColumns = ["step", "epoch", "loss", "learning_rate"]
 
     /// What `run.json` holds.
     public struct Start: Codable, Sendable {
@@ -201,7 +201,7 @@ public struct RunDirectory: Sendable {
     /// or write into it without effect.
     ///
     /// - Throws: ``RunFileError`` naming the file and what it is.
-    public func refuseIrregularFiles() throws {
+    package func refuseIrregularFiles() throws {
         for file in [startFile, metricsFile, evalFile, resumesFile, modelFile, manifestFile] {
             var status = stat()
             guard stat(file, &status) == 0, let kind = RegularFile.kindName(status.st_mode) else { continue }
@@ -210,7 +210,7 @@ public struct RunDirectory: Sendable {
     }
     /// The run directory that `path` is or lies inside (`path` itself or an ancestor holding
     /// `run.json` or `manifest.json`), or nil.
-    public static func enclosingRun(of path: String) -> String? {
+    static func enclosingRun(of path: String) -> String? {
         var url = URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath()
         while true {
             let candidate = RunDirectory(path: url.path)
@@ -230,7 +230,7 @@ public struct RunDirectory: Sendable {
     ///   - exceptItself: only `path`'s ancestors count (a new run's own directory is checked by
     ///     ``create(at:start:)`` itself).
     /// - Throws: ``RunFileError`` naming `path` and the run.
-    public static func refuseInsideRun(_ path: String, what: String, exceptItself: Bool = false) throws {
+    package static func refuseInsideRun(_ path: String, what: String, exceptItself: Bool = false) throws {
         guard !path.isEmpty else { throw RunFileError(source: "(empty path)", "an output path must not be empty") }
         let parent = URL(fileURLWithPath: path).standardizedFileURL.deletingLastPathComponent().path
         guard let run = enclosingRun(of: exceptItself ? parent : path) else { return }
@@ -242,7 +242,7 @@ public struct RunDirectory: Sendable {
     /// it cannot (`Not a directory`, `Permission denied`, …).
     ///
     /// - Throws: ``RunFileError`` naming the path that is not a directory or cannot be created.
-    public static func makeDirectory(_ path: String) throws {
+    package static func makeDirectory(_ path: String) throws {
         var isDirectory: ObjCBool = false
         if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) {
             guard isDirectory.boolValue else { throw RunFileError(source: path, "exists and is not a directory") }
@@ -256,7 +256,7 @@ public struct RunDirectory: Sendable {
     }
 
     /// Removes temporary files that a killed process left in the run and its checkpoints.
-    public func removeTemporaryFiles() {
+    package func removeTemporaryFiles() {
         for directory in [path, checkpointsDirectory] {
             for name in (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [] where name.hasPrefix(".") && name.contains(".tmp-") {
                 try? FileManager.default.removeItem(atPath: directory + "/" + name)
@@ -271,7 +271,7 @@ public struct RunDirectory: Sendable {
     }
 
     /// The current time in ISO 8601 UTC, e.g. `2026-11-26T18:12:36Z`.
-    public static func now() -> String {
+    package static func now() -> String {
         ISO8601DateFormatter().string(from: Date())
     }
 }

@@ -27,7 +27,7 @@ public struct RunFileError: Error, Equatable, Sendable, CustomStringConvertible 
 
     /// An error about `source` (at `location`, when not empty) saying `message`, with an optional
     /// `hint` and the `errno` of a failed system call.
-    public init(source: String, location: String = "", _ message: String, hint: String = "",
+    package init(source: String, location: String = "", _ message: String, hint: String = "",
                 errorNumber: Int32? = nil) {
         self.source = source
         self.location = location

@@ -152,7 +152,7 @@ public struct RunGroup: Sendable {
 
     /// The configuration fields other than the seed whose values differ between the runs, each
     /// with its values and how many runs have each (in order of first appearance).
-    public var varyingSettings: [(field: String, values: [(text: String, count: Int)])] {
+    var varyingSettings: [(field: String, values: [(text: String, count: Int)])] {
         var result: [(String, [(String, Int)])] = []
         let texts = runs.map { SettingDifference.configurationTexts($0.manifest.configuration) }
         for field in Set(texts.flatMap(\.keys)).sorted() where field != "seed" {

@@ -11,7 +11,7 @@ public struct RunManifest: Codable, Sendable {
     /// version 1 had one fixed `validationAccuracy`.
     public static let currentSchemaVersion = 2
     /// The largest manifest read (a real one is a few KiB).
-    public static let sizeLimit = 1 << 26
+    static let sizeLimit = 1 << 26
 
     public var schema: String = RunManifest.schemaName
     public var schemaVersion: Int = RunManifest.currentSchemaVersion

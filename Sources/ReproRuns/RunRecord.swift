@@ -83,7 +83,7 @@ public struct RunRecord: Sendable {
     ///
     /// - Throws: ``RunFileError`` naming the first run that differs from the first run, and both
     ///   runs' metrics.
-    public static func requireSameMetricNames(_ runs: [RunRecord]) throws {
+    static func requireSameMetricNames(_ runs: [RunRecord]) throws {
         guard let first = runs.first else { return }
         for run in runs.dropFirst() where run.metricNames != first.metricNames {
             throw RunFileError(source: run.directory.path,

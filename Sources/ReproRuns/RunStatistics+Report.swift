@@ -1,9 +1,9 @@
 extension RunStatistics {
     /// The number of training-loss steps the report shows (evenly spaced, first and last
     /// included); `--per-step` writes them all.
-    public static let reportedLossSteps = 10
+    static let reportedLossSteps = 10
     /// The most evaluation steps the report shows; more are thinned to this many, evenly spaced.
-    public static let reportedEvaluationSteps = 20
+    static let reportedEvaluationSteps = 20
 
     /// The plain-text summary `repro stats` prints for one group, titled `title` (`sweep` or
     /// `baseline`): its paths, runs and seeds, configuration warnings, the final metrics, and the
@@ -84,7 +84,7 @@ extension RunStatistics {
     /// without a value (a step without evaluation, sd of one run) are empty. Numbers are written
     /// in shortest round-trip form (min and max as the logged values: a loss as its `Float`), so
     /// the same runs always give the same bytes.
-    public static func perStepCSV(_ groups: [RunStatistics]) -> String {
+    package static func perStepCSV(_ groups: [RunStatistics]) -> String {
         var header = ["step"]
         for (index, statistics) in groups.enumerated() {
             for name in ["loss"] + ValidationMetric.all(metrics: statistics.group.metricNames).map(\.column) {
@@ -171,7 +171,7 @@ extension SweepComparison {
 
 extension StatisticalReproducibility {
     /// `statistical reproducibility (±X): pass|fail`, then each criterion with its outcome.
-    public var report: String {
+    package var report: String {
         var text = "statistical reproducibility (±\(ReportFormat.number(tolerance))): \(passed ? "pass" : "fail")\n"
         for criterion in criteria {
             text += "  \(criterion.passed ? "pass" : "FAIL")  \(criterion.requirement): \(criterion.detail)\n"

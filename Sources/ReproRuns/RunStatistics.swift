@@ -82,7 +82,7 @@ public struct RunStatistics: Sendable {
 
     /// The run whose final value of the ``headline`` metric lies farthest from the mean, that
     /// value, and how far.
-    public var largestDeviation: (metric: ValidationMetric, run: RunRecord, value: Double, deviation: Double) {
+    var largestDeviation: (metric: ValidationMetric, run: RunRecord, value: Double, deviation: Double) {
         let metric = headline
         let mean = finalSummary(metric).mean
         let finals = runFinals[metric]!

@@ -72,7 +72,7 @@ public struct WelchTest: Sendable, Hashable {
 
     /// The test of `a` against `b`; nil when a sample has fewer than two values or neither varies
     /// (the statistic is then undefined).
-    public init?(_ a: SampleSummary, _ b: SampleSummary) {
+    init?(_ a: SampleSummary, _ b: SampleSummary) {
         guard let va = a.variance, let vb = b.variance, va > 0 || vb > 0 else { return nil }
         let ea = va / Double(a.count), eb = vb / Double(b.count)
         meanDifference = a.mean - b.mean
@@ -100,7 +100,7 @@ public struct PairedTTest: Sendable, Hashable {
     public let pValue: Double
 
     /// The test over `differences`; nil for fewer than two pairs or differences that do not vary.
-    public init?(differences: [Double]) {
+    init?(differences: [Double]) {
         guard differences.count >= 2 else { return nil }
         let summary = SampleSummary(differences)
         guard let sd = summary.standardDeviation, sd > 0 else { return nil }
@@ -126,7 +126,7 @@ public struct EffectSize: Sendable, Hashable {
 
     /// The effect size of `a` against `b`; nil when a sample has fewer than two values, the
     /// pooled degrees of freedom are below 2, or neither sample varies.
-    public init?(_ a: SampleSummary, _ b: SampleSummary) {
+    init?(_ a: SampleSummary, _ b: SampleSummary) {
         guard let va = a.variance, let vb = b.variance else { return nil }
         let nu = Double(a.count + b.count - 2)
         let pooled = ((Double(a.count - 1) * va + Double(b.count - 1) * vb) / nu).squareRoot()
@@ -143,12 +143,12 @@ public struct EffectSize: Sendable, Hashable {
 }
 
 /// Correlation of two series.
-public enum Correlation {
+enum Correlation {
     /// Pearson's correlation coefficient of two equally long series (`numpy.corrcoef(a, b)[0, 1]`);
     /// nil for fewer than two points or a series that does not vary.
     ///
     /// - Precondition: the series have the same length.
-    public static func pearson(_ a: [Double], _ b: [Double]) -> Double? {
+    static func pearson(_ a: [Double], _ b: [Double]) -> Double? {
         precondition(a.count == b.count, "pearsonCorrelation: the series have \(a.count) and \(b.count) points")
         guard a.count >= 2 else { return nil }
         let n = Double(a.count)

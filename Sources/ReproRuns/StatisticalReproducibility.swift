@@ -15,32 +15,32 @@ import Foundation
 ///    two common steps, or a flat curve, leave r undefined, which fails.
 ///
 /// Comparisons are made in `Double` with `≤`, without slack.
-public struct StatisticalReproducibility: Sendable {
+package struct StatisticalReproducibility: Sendable {
     /// One criterion and its outcome.
-    public struct Criterion: Sendable, Hashable {
+    struct Criterion: Sendable, Hashable {
         /// What is required, in words.
-        public let requirement: String
+        let requirement: String
         /// Whether it holds.
-        public let passed: Bool
+        let passed: Bool
         /// The measured numbers behind the outcome.
-        public let detail: String
+        let detail: String
     }
 
     /// The smallest correlation of the mean loss curves that counts as the same shape.
-    public static let minimumCorrelation = 0.99
+    static let minimumCorrelation = 0.99
 
     /// X.
-    public let tolerance: Double
+    let tolerance: Double
     /// The criteria, in the order of the type's documentation.
-    public let criteria: [Criterion]
+    let criteria: [Criterion]
 
     /// Whether every criterion holds (`repro stats` exits 0, else 1).
-    public var passed: Bool { criteria.allSatisfy(\.passed) }
+    package var passed: Bool { criteria.allSatisfy(\.passed) }
 
     /// The check of `sweep`, and of its comparison with a baseline when given.
     ///
     /// - Precondition: `tolerance` is non-negative and finite.
-    public init(tolerance: Double, sweep: RunStatistics, comparison: SweepComparison? = nil) {
+    package init(tolerance: Double, sweep: RunStatistics, comparison: SweepComparison? = nil) {
         precondition(tolerance >= 0 && tolerance.isFinite, "tolerance must be non-negative and finite, got \(tolerance)")
         self.tolerance = tolerance
         let x = ReportFormat.number(tolerance)

@@ -16,28 +16,28 @@ import Foundation
 ///
 /// - Determinism: basic operations plus the platform's `log`, `exp` and `lgamma`; results can
 ///   differ in the last bits between platforms. Statistics are never part of a run's digest.
-public struct StudentT: Sendable, Hashable {
+struct StudentT: Sendable, Hashable {
     /// ν, positive and finite.
-    public let degreesOfFreedom: Double
+    let degreesOfFreedom: Double
 
     /// The t distribution with `degreesOfFreedom` ν.
     ///
     /// - Precondition: ν is positive and finite.
-    public init(degreesOfFreedom: Double) {
+    init(degreesOfFreedom: Double) {
         precondition(degreesOfFreedom > 0 && degreesOfFreedom.isFinite,
                      "StudentT: degrees of freedom must be positive and finite, got \(degreesOfFreedom)")
         self.degreesOfFreedom = degreesOfFreedom
     }
 
     /// `P(T ≤ t)`, as `scipy.stats.t.cdf(t, ν)`. NaN for a NaN `t`.
-    public func cdf(_ t: Double) -> Double {
+    func cdf(_ t: Double) -> Double {
         if t.isNaN { return .nan }
         if abs(t) < 1 { return t >= 0 ? 0.5 + central(t) : 0.5 - central(-t) }
         return t > 0 ? 1 - survival(t) : survival(-t)
     }
 
     /// `P(T > t)`, as `scipy.stats.t.sf(t, ν)`; accurate in relative terms far into the upper tail.
-    public func survival(_ t: Double) -> Double {
+    func survival(_ t: Double) -> Double {
         if t.isNaN { return .nan }
         if t == 0 { return 0.5 }
         if t < 0 { return 0.5 + central(-t) }
@@ -52,14 +52,14 @@ public struct StudentT: Sendable, Hashable {
     }
 
     /// `P(|T| ≥ |t|)`, the two-sided p-value of a t statistic (`2 * t.sf(|t|, ν)` in SciPy).
-    public func twoSidedPValue(_ t: Double) -> Double {
+    func twoSidedPValue(_ t: Double) -> Double {
         if t.isNaN { return .nan }
         return min(1, 2 * survival(abs(t)))
     }
 
     /// `P(0 < T ≤ t)` for `t ≥ 0`: `I_y(1/2, ν/2) / 2` with `y = t²/(ν + t²)`, accurate in
     /// relative terms for small `t` (where `cdf(t) − 0.5` would cancel).
-    public func central(_ t: Double) -> Double {
+    func central(_ t: Double) -> Double {
         if t.isNaN { return .nan }
         precondition(t >= 0, "StudentT.central: t must be non-negative, got \(t)")
         if t == 0 { return 0 }
@@ -76,7 +76,7 @@ public struct StudentT: Sendable, Hashable {
     /// tail `P(T > |t|) = min(p, 1 − p)` when `|p − 0.5| ≥ 0.25`, else against the central part
     /// `P(0 < T ≤ |t|) = |p − 0.5|` (computed exactly from `p`), so both tails and the
     /// neighbourhood of 0 keep their relative accuracy.
-    public func quantile(_ p: Double) -> Double {
+    func quantile(_ p: Double) -> Double {
         guard p >= 0, p <= 1 else { return .nan }
         if p == 0 { return -.infinity }
         if p == 1 { return .infinity }
@@ -115,7 +115,7 @@ public struct StudentT: Sendable, Hashable {
     /// Lentz continued fraction, switching to `1 − I_y(b, a)` where that converges faster.
     ///
     /// - Precondition: `a, b > 0`, `0 ≤ x ≤ 1`, `y = 1 − x`.
-    public static func regularizedIncompleteBeta(a: Double, b: Double, x: Double, y: Double) -> Double {
+    static func regularizedIncompleteBeta(a: Double, b: Double, x: Double, y: Double) -> Double {
         precondition(a > 0 && b > 0, "incomplete beta: a and b must be positive, got \(a), \(b)")
         if x <= 0 { return 0 }
         if y <= 0 { return 1 }

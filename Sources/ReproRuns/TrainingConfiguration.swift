@@ -32,9 +32,9 @@ public struct TrainingConfiguration: Codable, Sendable, Hashable {
 
     /// Bounds that keep every count and product of a run far from `Int`'s limits (a total step
     /// count is at most epochs × samples) and a mistyped value from becoming an allocation.
-    public static let maxEpochs = 1_000_000
-    public static let maxSteps = 1 << 40
-    public static let maxBatchSize = 1 << 20
+    static let maxEpochs = 1_000_000
+    package static let maxSteps = 1 << 40
+    static let maxBatchSize = 1 << 20
 
     /// Checks the loop's values and the task's name (the task checks its own settings).
     ///
@@ -88,12 +88,12 @@ public struct ConfigurationError: Error, Equatable, Sendable, CustomStringConver
 
     /// The error with `prefix` and a dot before its field (a task's settings checked inside a
     /// configuration become `task.settings.…`).
-    public func nested(in prefix: String) -> ConfigurationError {
+    func nested(in prefix: String) -> ConfigurationError {
         ConfigurationError(field: prefix + "." + field, message)
     }
 
     /// Throws `ConfigurationError(field:message)` unless `condition` holds.
-    public static func require(_ condition: Bool, _ field: String, _ message: @autoclosure () -> String) throws {
+    package static func require(_ condition: Bool, _ field: String, _ message: @autoclosure () -> String) throws {
         if !condition { throw ConfigurationError(field: field, message()) }
     }
 }

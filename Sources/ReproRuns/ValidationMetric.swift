@@ -17,20 +17,20 @@ public struct ValidationMetric: Sendable, Hashable {
     public static let loss = ValidationMetric("loss")
 
     /// The task's first metric, or the validation loss when `metrics` is empty.
-    public static func headline(metrics: [String]) -> ValidationMetric {
+    static func headline(metrics: [String]) -> ValidationMetric {
         metrics.first.map(ValidationMetric.init) ?? .loss
     }
 
     /// The validation loss, then each of `metrics` in order.
-    public static func all(metrics: [String]) -> [ValidationMetric] {
+    static func all(metrics: [String]) -> [ValidationMetric] {
         [.loss] + metrics.map(ValidationMetric.init)
     }
 
     /// Whether this is the validation loss.
-    public var isLoss: Bool { name == "loss" }
+    var isLoss: Bool { name == "loss" }
 
     /// Whether it is shown in percent (its name ends in `accuracy`; its values are fractions).
-    public var isPercent: Bool { !isLoss && name.hasSuffix("accuracy") }
+    var isPercent: Bool { !isLoss && name.hasSuffix("accuracy") }
 
     /// Its column in `eval.csv`: `validation_loss`, `validation_accuracy`.
     public var column: String { RunDirectory.evalMetricPrefix + name }
@@ -46,7 +46,7 @@ public struct ValidationMetric: Sendable, Hashable {
 
     /// Its name where the context already says "validation" (a figure's legend): `validation
     /// loss` for the loss, else the metric's own name (`accuracy`).
-    public var shortLabel: String { isLoss ? label : name }
+    var shortLabel: String { isLoss ? label : name }
 
     /// Its values in `table` (an `eval.csv`), as logged: the loss as the `Float` it was written
     /// as, a metric as a `Double`.
@@ -62,11 +62,11 @@ public struct ValidationMetric: Sendable, Hashable {
     }
 
     /// `value` in the unit it is shown in: percent for an ``isPercent`` metric, else as is.
-    public func displayed(_ value: Double) -> Double { isPercent ? value * 100 : value }
+    func displayed(_ value: Double) -> Double { isPercent ? value * 100 : value }
 
     /// `value` (as logged: a fraction for an accuracy) as a figure or the report shows it:
     /// `98.05 %` with two decimals in percent, else four significant digits (`0.3073`).
-    public func formatted(_ value: Double) -> String {
+    func formatted(_ value: Double) -> String {
         isPercent ? PlotNumber.fixed(value * 100, 2) + " %" : PlotNumber.significant(value)
     }
 }

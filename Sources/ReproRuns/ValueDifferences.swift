@@ -18,7 +18,7 @@ public struct Tolerance: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// Whether `a` is close to `b`: `|a − b| ≤ atol + rtol · |b|` (numpy's `isclose(a, b)`).
-    public func isClose(_ a: Double, _ b: Double) -> Bool {
+    func isClose(_ a: Double, _ b: Double) -> Bool {
         if a.isNaN || b.isNaN { return false }
         if a.isInfinite || b.isInfinite { return a == b }
         return abs(a - b) <= absolute + relative * abs(b)
@@ -36,40 +36,40 @@ public struct Tolerance: Sendable, Hashable, CustomStringConvertible {
 /// `b` is 0 and `a` is not. Pairs with a NaN or an infinity count as differing (unless both are the
 /// same text or bits) and as outside any tolerance, but take no part in the largest differences;
 /// `nonFinite` counts them.
-public struct DifferenceSummary: Sendable, Hashable {
+struct DifferenceSummary: Sendable, Hashable {
     /// One difference and where it is.
-    public struct Extreme: Sendable, Hashable {
+    struct Extreme: Sendable, Hashable {
         /// The absolute or relative difference.
-        public let difference: Double
+        let difference: Double
         /// Where: a step (`17`) or a tensor element (`3.weight[12, 7]`).
-        public let location: String
+        let location: String
         /// The first run's value.
-        public let a: Double
+        let a: Double
         /// The second run's value.
-        public let b: Double
+        let b: Double
     }
 
     /// The number of pairs compared.
-    public private(set) var compared = 0
+    private(set) var compared = 0
     /// The pairs whose bits (or logged texts) differ.
-    public private(set) var differing = 0
+    private(set) var differing = 0
     /// The pairs in which a value is NaN or infinite.
-    public private(set) var nonFinite = 0
+    private(set) var nonFinite = 0
     /// The largest `|a − b|`; nil when no finite pair differs.
-    public private(set) var largestAbsolute: Extreme?
+    private(set) var largestAbsolute: Extreme?
     /// The largest `|a − b| / |b|`; nil when no finite pair differs.
-    public private(set) var largestRelative: Extreme?
+    private(set) var largestRelative: Extreme?
     /// The pairs that are not close under the tolerance given to `add` (0 without one).
-    public private(set) var outsideTolerance = 0
+    private(set) var outsideTolerance = 0
     /// The first pair outside the tolerance.
-    public private(set) var firstOutsideTolerance: Extreme?
+    private(set) var firstOutsideTolerance: Extreme?
 
     /// An empty summary.
-    public init() {}
+    init() {}
 
     /// Adds the pair (`a`, `b`), whose texts or bits are the same exactly when `identical`.
     /// `location` is evaluated only when the pair becomes one of the extremes.
-    public mutating func add(_ a: Double, _ b: Double, identical: Bool, tolerance: Tolerance?,
+    mutating func add(_ a: Double, _ b: Double, identical: Bool, tolerance: Tolerance?,
                              location: () -> String) {
         compared += 1
         let finite = a.isFinite && b.isFinite
@@ -95,7 +95,7 @@ public struct DifferenceSummary: Sendable, Hashable {
 
     /// Adds a pair whose values cannot be compared as numbers (a tensor of integers or 8-bit floats):
     /// it differs, and is outside any tolerance, unless `identical`.
-    public mutating func addUncompared(identical: Bool, tolerance: Tolerance?, location: () -> String) {
+    mutating func addUncompared(identical: Bool, tolerance: Tolerance?, location: () -> String) {
         compared += 1
         if identical { return }
         differing += 1
@@ -108,7 +108,7 @@ public struct DifferenceSummary: Sendable, Hashable {
     }
 
     /// Adds every pair of `other` (summaries of parts combined into one of the whole).
-    public mutating func merge(_ other: DifferenceSummary) {
+    mutating func merge(_ other: DifferenceSummary) {
         compared += other.compared
         differing += other.differing
         nonFinite += other.nonFinite

@@ -4,28 +4,28 @@
 /// differs, is a structural difference and is not compared further. Tensors of `F32` and `F64`
 /// are compared element by element (bits, largest absolute and relative differences, tolerance);
 /// tensors of other types only by their bytes.
-public struct WeightComparison: Sendable, Hashable {
+struct WeightComparison: Sendable, Hashable {
     /// One tensor both files hold with the same type and shape.
-    public struct Tensor: Sendable, Hashable {
+    struct Tensor: Sendable, Hashable {
         /// The tensor's name.
-        public let name: String
+        let name: String
         /// Its element type.
-        public let dtype: SafeTensorsDType
+        let dtype: SafeTensorsDType
         /// Its shape.
-        public let shape: [Int]
+        let shape: [Int]
         /// What differs; element locations are `name[i, j, …]`. For a type other than F32 and F64
         /// it holds one pair without values, identical exactly when the bytes are.
-        public let differences: DifferenceSummary
+        let differences: DifferenceSummary
     }
 
     /// The tensors compared, sorted by name.
-    public let tensors: [Tensor]
+    let tensors: [Tensor]
     /// Structural differences, one line each (`tensor 'x' only in A`, `tensor 'w': shape [2, 3] in
     /// A, [3, 2] in B`), sorted by tensor name.
-    public let structuralDifferences: [String]
+    let structuralDifferences: [String]
 
     /// Compares the files `a` and `b`.
-    public init(_ a: SafeTensorsFile, _ b: SafeTensorsFile, tolerance: Tolerance?) {
+    init(_ a: SafeTensorsFile, _ b: SafeTensorsFile, tolerance: Tolerance?) {
         var tensors: [Tensor] = []
         var structural: [String] = []
         for name in Set(a.tensors.keys).union(b.tensors.keys).sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) {
@@ -63,7 +63,7 @@ public struct WeightComparison: Sendable, Hashable {
     }
 
     /// Every tensor's differences together.
-    public var total: DifferenceSummary {
+    var total: DifferenceSummary {
         tensors.reduce(into: DifferenceSummary()) { $0.merge($1.differences) }
     }
 

@@ -154,7 +154,7 @@ public struct Checkpoint {
 
     /// The newest checkpoint of `directory` that loads and passes its checksum; damaged ones are reported through
     /// `warn` and skipped. Nil when there is none (the run restarts from step 0).
-    public static func latest(in directory: RunDirectory, warn: (String) -> Void) -> (path: String, checkpoint: Checkpoint)? {
+    static func latest(in directory: RunDirectory, warn: (String) -> Void) -> (path: String, checkpoint: Checkpoint)? {
         let checkpointsDirectory = directory.checkpointsDirectory
         let names = (try? FileManager.default.contentsOfDirectory(atPath: checkpointsDirectory)) ?? []
         let steps = names.compactMap { name in Checkpoint.step(ofFileName: name).map { ($0, name) } }

@@ -119,9 +119,9 @@ public struct ClassifierConfiguration: Codable, Sendable, Hashable {
     public init() {}
 
     /// Bounds that keep a mistyped value from becoming an allocation.
-    public static let maxWidth = 1 << 16
-    public static let maxHiddenLayers = 64
-    public static let maxShift = 4096
+    static let maxWidth = 1 << 16
+    static let maxHiddenLayers = 64
+    static let maxShift = 4096
 
     /// Checks every value.
     ///

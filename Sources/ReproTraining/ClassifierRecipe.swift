@@ -23,9 +23,9 @@ public struct ClassifierRecipe: TrainingTask {
     public let configuration: ClassifierConfiguration
     public let trainingSet: Subset<TensorDataset>
     public let validationSet: Subset<TensorDataset>
-    public let normalization: FeatureNormalization
+    let normalization: FeatureNormalization
     /// The image height and width of an image dataset (digits, IDX), nil for CSV rows.
-    public let imageSize: (height: Int, width: Int)?
+    let imageSize: (height: Int, width: Int)?
     /// The dataset's ``TensorDataset/contentDigest``, recorded in `run.json` and checked on resume.
     public let dataDigest: String?
     /// The number of features and classes of the dataset.
@@ -33,7 +33,7 @@ public struct ClassifierRecipe: TrainingTask {
     public let classCount: Int
 
     /// The task's name in run records.
-    public static let taskName = "classifier"
+    static let taskName = "classifier"
 
     public var name: String { Self.taskName }
     public var settings: JSONValue { get throws { try JSONValue(encoding: configuration) } }

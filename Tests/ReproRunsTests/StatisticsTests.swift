@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-import ReproRuns
+@testable import ReproRuns
 
 /// StudentT, SampleSummary, WelchTest, PairedTTest, EffectSize and Correlation against SciPy
 /// (`scripts/reference_stats.py` → `Vectors/stats.json`), to 1e-9 relative.

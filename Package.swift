@@ -2,7 +2,7 @@
 import Foundation
 import PackageDescription
 
-/// Speed depends on compiling for the host CPU (DESIGN.md §4: a SIMD FMA kernel ran at 0.8 GFLOPS
+/// Speed depends on compiling for the host CPU (docs/ARCHITECTURE.md §4: a SIMD FMA kernel ran at 0.8 GFLOPS
 /// for baseline x86-64 and 90+ GFLOPS for the host). So when this package is the one being built
 /// (`swift build`, `swift run`, `swift test` in this repository), every target is compiled with
 /// `-target-cpu native`.

@@ -5,7 +5,7 @@ import Foundation
 /// Swift seeds `Hasher` randomly per process, so `Set` and `Dictionary` iteration order changes
 /// from run to run unless the process *starts* with `SWIFT_DETERMINISTIC_HASHING` set. The runtime
 /// reads the variable once, at launch: setting it inside a running process (`setenv`) does
-/// nothing. Repro itself never depends on hash order (DESIGN.md G2), but user code that iterates
+/// nothing. Repro itself never depends on hash order (docs/ARCHITECTURE.md G2), but user code that iterates
 /// a `Set` or `Dictionary` does; ``reexecuteWithDeterministicHashing()`` restarts the process
 /// with the variable set.
 public enum HashSeeding {

@@ -3,7 +3,7 @@ import ReproRandom
 /// Reads a dataset in batches, epoch after epoch, optionally on worker threads, and can be stopped
 /// and restored at any batch.
 ///
-/// Guarantees (DESIGN.md G4, G5):
+/// Guarantees (docs/ARCHITECTURE.md G4, G5):
 /// - Batches come in sampler order and are bitwise identical for any number of workers and any
 ///   prefetch depth: each batch is a pure function of (dataset, sampler, seed, epoch, batch number),
 ///   because augmentation draws from a generator keyed by (seed, epoch, dataset index), see

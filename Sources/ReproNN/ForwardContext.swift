@@ -17,7 +17,7 @@ import ReproRandom
 /// `fold_in(fold_in(base, step), i)`); a layer at index `j` of a ``Sequential`` that sits at
 /// index `i` has the path `[i, j]`. A run derives `dropoutKey` once from its seed, e.g.
 /// `ThreefryKey(seed: seed, enableX64: true).foldIn(purpose)` with a fixed purpose number, so a
-/// resumed run draws the same masks as an uninterrupted one (DESIGN.md §3, G5).
+/// resumed run draws the same masks as an uninterrupted one (docs/ARCHITECTURE.md §3, G5).
 public struct ForwardContext: Sendable, Hashable {
     /// Training mode (PyTorch `module.train()`): dropout is active. Off in ``inference``.
     public var training: Bool

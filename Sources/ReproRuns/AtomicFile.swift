@@ -9,7 +9,7 @@ import Musl
 import Darwin
 #endif
 
-/// Crash-safe file operations for run files (DESIGN.md §6, §9): a reader sees either the old
+/// Crash-safe file operations for run files (docs/ARCHITECTURE.md §6, §9): a reader sees either the old
 /// content or the new one, never a mixture, and a failed write leaves nothing behind.
 ///
 /// Every failure throws a `RunFileError` naming the path, the operation, and the operating system's

@@ -1,6 +1,6 @@
 import Foundation
 
-/// What about the machine, build and process can change a run's bits (DESIGN.md §7), recorded in
+/// What about the machine, build and process can change a run's bits (docs/ARCHITECTURE.md §7), recorded in
 /// every run manifest so that `repro compare` can name the differences between two runs.
 ///
 /// `current(gitDirectory:threadCount:workerCount:)` fills it in. What it records and where from:

@@ -1,4 +1,4 @@
-/// An append-only CSV log with one row per step: `metrics.csv` and `eval.csv` of a run (DESIGN.md §7).
+/// An append-only CSV log with one row per step: `metrics.csv` and `eval.csv` of a run (docs/ARCHITECTURE.md §7).
 ///
 /// The file is a header row whose first column is `step`, then one row per logged step, every line
 /// ending in `\n`: `step,loss,lr\n0,2.302585,0.1\n1,2.2971,0.1\n`. It is a restricted CSV: column
@@ -8,7 +8,7 @@
 /// Each `append` is durable (`AtomicFile.appendLine`: written and `fsync`ed before it returns).
 /// A process killed during an append can leave an unterminated last line; `open` and `read` reject
 /// such a file, and `truncate(at:keepingStepsThrough:)` — the resume step that cuts the log back to
-/// the checkpoint's step (DESIGN.md §6) — drops it, so a resumed log is byte-identical to the log of
+/// the checkpoint's step (docs/ARCHITECTURE.md §6) — drops it, so a resumed log is byte-identical to the log of
 /// an uninterrupted run.
 public struct MetricsLog: Sendable {
     /// The log file.

@@ -9,7 +9,7 @@ import Darwin
 import ReproData
 import ReproRandom
 
-/// A run directory (DESIGN.md §7) and the rules for starting and resuming one.
+/// A run directory (docs/ARCHITECTURE.md §7) and the rules for starting and resuming one.
 ///
 /// ```
 /// RUN/

@@ -7,7 +7,7 @@ import Musl
 import Darwin
 #endif
 
-/// The exclusive lock a writer holds on a run directory (DESIGN.md §7) from before it reads or
+/// The exclusive lock a writer holds on a run directory (docs/ARCHITECTURE.md §7) from before it reads or
 /// writes anything there until it ends: `repro train`, `--resume` and the runs of `sweep` and
 /// `exercise` each take it, so two processes never write one run.
 ///

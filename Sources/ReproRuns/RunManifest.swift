@@ -3,7 +3,7 @@ import ReproData
 import ReproRandom
 import ReproTensor
 
-/// `manifest.json` of a finished run (DESIGN.md §7): what was run, where, and its digest. Written
+/// `manifest.json` of a finished run (docs/ARCHITECTURE.md §7): what was run, where, and its digest. Written
 /// last, atomically: a run directory with a manifest is finished.
 public struct RunManifest: Codable, Sendable {
     public static let schemaName = "repro-run"

@@ -1,4 +1,4 @@
-/// How likely a difference in a setting is to change a run's bits (DESIGN.md §1, §7), as
+/// How likely a difference in a setting is to change a run's bits (docs/ARCHITECTURE.md §1, §7), as
 /// `repro compare` reports it.
 public enum ReproducibilityRisk: Sendable, Hashable, Comparable, CaseIterable, CustomStringConvertible {
     /// Repro gives the same bits either way, and a test shows it.

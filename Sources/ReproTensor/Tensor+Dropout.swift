@@ -12,7 +12,7 @@ extension Tensor {
     /// `x[i] * 0` otherwise, with `s = 1 / (1 − p)` rounded to Float. The gradient uses the same
     /// mask and scale.
     ///
-    /// Derive the key from the numbers that identify the draw (DESIGN.md §3), one `foldIn` each:
+    /// Derive the key from the numbers that identify the draw (docs/ARCHITECTURE.md §3), one `foldIn` each:
     ///
     /// ```swift
     /// let key = ThreefryKey(seed: seed, enableX64: true).foldIn(UInt32(step)).foldIn(UInt32(layer))

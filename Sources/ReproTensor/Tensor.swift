@@ -7,7 +7,7 @@ import ReproRandom
 /// their operands; each returns a new tensor with its own storage. `grad` is accumulated in place
 /// by ``backward()``, and optimizers update `scalars` of parameters in place (outside autograd).
 ///
-/// - Determinism: every operation gives identical bits for any thread count (DESIGN.md §4); the
+/// - Determinism: every operation gives identical bits for any thread count (docs/ARCHITECTURE.md §4); the
 ///   few nondeterministic fast paths run only when ``DeterminismSettings`` allow them.
 public final class Tensor: @unchecked Sendable {
     /// The dimensions, outermost first; `[]` for a scalar.

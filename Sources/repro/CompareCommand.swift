@@ -1,7 +1,7 @@
 import ArgumentParser
 import Repro
 
-/// `repro compare A B [--rtol X] [--atol Y]`: compares two finished runs (DESIGN.md §7, §8) and
+/// `repro compare A B [--rtol X] [--atol Y]`: compares two finished runs (docs/ARCHITECTURE.md §7, §8) and
 /// prints `RunComparison.report`.
 ///
 /// Exit codes: 0 when the runs are bitwise identical or, with `--rtol`/`--atol`, within the

@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import Repro
 
-/// `repro report RUN… [--out FILE.html]`: one self-contained HTML page about runs (DESIGN.md §8).
+/// `repro report RUN… [--out FILE.html]`: one self-contained HTML page about runs (docs/ARCHITECTURE.md §8).
 struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",

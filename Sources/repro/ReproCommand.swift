@@ -3,7 +3,7 @@ import Foundation
 import Repro
 import ReproTensor
 
-/// The `repro` command line (DESIGN.md §8).
+/// The `repro` command line (docs/ARCHITECTURE.md §8).
 ///
 /// Exit codes: 0 success, 1 a negative verdict (for example `compare` finding a difference),
 /// 2 invalid input: unknown subcommand, algorithm or flag, a malformed value, or an argument the

@@ -3,7 +3,7 @@ import Repro
 
 /// `repro stats DIR… [--baseline DIR]… [--per-step CSV] [--tolerance X]`: statistics over a seed
 /// sweep, an ablation against a baseline sweep, and the statistical reproducibility check
-/// (DESIGN.md §7, §8).
+/// (docs/ARCHITECTURE.md §7, §8).
 ///
 /// Exit codes: 0 (and with `--tolerance`, the check passed); 1 the check failed; 2 invalid input
 /// (a missing, unfinished, failed or damaged run, a NaN in a log, runs logging different steps).

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-/// Bad input to `repro train` (DESIGN.md §9): a clear message naming the file and what is wrong,
+/// Bad input to `repro train` (docs/ARCHITECTURE.md §9): a clear message naming the file and what is wrong,
 /// exit status 2, and nothing already written changed. Damaged or foreign checkpoints are the
 /// exception: resume warns, skips them, and continues from the newest good one — still reaching
 /// the uninterrupted run's digest.

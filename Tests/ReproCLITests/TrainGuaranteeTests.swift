@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-/// The guarantees of DESIGN.md §1 for `repro train`, each checked on separate processes of the
+/// The guarantees of docs/ARCHITECTURE.md §1 for `repro train`, each checked on separate processes of the
 /// built executable against one uninterrupted reference run (``ShortRun/reference``): G1 (two
 /// processes), G2 (Swift's hash seed), G3 (thread counts), G4 (data-loader workers), G5 (stopped and
 /// resumed at any step), and S1 (another seed gives another run of the same quality).

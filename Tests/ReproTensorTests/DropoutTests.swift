@@ -2,7 +2,7 @@ import Testing
 import ReproRandom
 @testable import ReproTensor
 
-/// Dropout's mask is a pure function of its key (DESIGN.md §3).
+/// Dropout's mask is a pure function of its key (docs/ARCHITECTURE.md §3).
 @Suite struct DropoutTests {
     static func key(step: UInt32, layer: UInt32) -> ThreefryKey {
         ThreefryKey(seed: 77, enableX64: true).foldIn(step).foldIn(layer)

@@ -3,7 +3,7 @@ import ReproRandom
 @testable import ReproTensor
 
 /// The fast conv2d kernels against their naive twins, and identical bits for any thread count
-/// (DESIGN.md §1 G3) for conv2d, max_pool2d and the deterministic scatter-add.
+/// (docs/ARCHITECTURE.md §1 G3) for conv2d, max_pool2d and the deterministic scatter-add.
 @Suite struct ThreadCountTests {
     static let threadCounts = [2, 3, 4, 7]
 

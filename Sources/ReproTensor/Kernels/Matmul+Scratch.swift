@@ -1,4 +1,4 @@
-import Synchronization
+import Foundation
 
 /// Memory for packed panels, kept between calls.
 ///
@@ -12,7 +12,21 @@ enum MatmulScratch {
         let count: Int
     }
 
-    private static let kept = Mutex<[Buffer]>([])
+    /// The kept buffers, guarded by an `NSLock` (a pthread mutex): ThreadSanitizer understands it,
+    /// while it reports `Synchronization.Mutex`'s futex-based locking on Linux as a Swift access race
+    /// when matmuls run on several threads at once (seen in CI).
+    private final class Kept: @unchecked Sendable {
+        private let lock = NSLock()
+        private var buffers: [Buffer] = []
+
+        func withLock<R>(_ body: (inout [Buffer]) -> R) -> R {
+            lock.lock()
+            defer { lock.unlock() }
+            return body(&buffers)
+        }
+    }
+
+    private static let kept = Kept()
     static let maxKept = 4
 
     /// Runs `body` with at least `count` floats of uninitialized memory, reused across calls.

@@ -163,7 +163,7 @@ extension ClassifierConfiguration {
         do {
             self = try record.settings.decode(ClassifierConfiguration.self)
         } catch {
-            throw TrainingError(message: "the run's classifier settings do not decode: \(error)")
+            throw TrainingError(message: "the run's classifier settings (task.settings in run.json) do not decode: \(error)")
         }
     }
 }

@@ -60,7 +60,13 @@ struct TrainCommand: ParsableCommand {
             path = resume
             // The checks and messages of a resume (the lock is taken again by Trainer.resume).
             let start = try RunDirectory.openForResume(resume).1
-            let task = try ClassifierRecipe(try ClassifierConfiguration(record: start.configuration.task))
+            let task: ClassifierRecipe
+            do {
+                task = try ClassifierRecipe(try ClassifierConfiguration(record: start.configuration.task))
+            } catch let error as ConfigurationError {
+                throw RunFileError(source: resume + "/run.json", "holds invalid task settings: \(error)",
+                                   hint: "the file is damaged; the run cannot be resumed")
+            }
             outcome = try RecipeOptions.mappingFields { try Trainer.resume(task, resume, runtime: runtime, progress: progress) }
         } else {
             // Flags and data are checked before a seed is drawn (and announced).

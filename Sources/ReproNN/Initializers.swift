@@ -44,4 +44,26 @@ public enum Initializer {
         for i in values.indices { values[i] = Float(try generator.uniform(low: -bound, high: bound)) }
         return try Tensor(shape: shape, scalars: values, requiresGrad: true)
     }
+
+    /// A parameter tensor (`requiresGrad: true`) of `shape` with elements normal with mean 0 and
+    /// standard deviation `std`: element `i` (row-major) is `Float(generator.normal(mean: 0,
+    /// standardDeviation: std))` of the i-th draw (numpy `rng.normal(0, std, size=shape)
+    /// .astype(np.float32)`). PyTorch's `nn.init.normal_(w, 0, std)`, from numpy's stream.
+    ///
+    /// - Determinism: a pure function of the generator's state.
+    /// - Throws: ``NNError/invalidArgument(component:message:)`` when `std` is negative or not finite.
+    public static func normal<Bits: BitGenerator>(
+        _ shape: [Int], std: Double, using generator: inout Generator<Bits>
+    ) throws -> Tensor {
+        try require(std >= 0 && std.isFinite, "Initializer", "standard deviation \(std) must be finite and non-negative")
+        var values = [Float](repeating: 0, count: shape.reduce(1, *))
+        for i in values.indices { values[i] = Float(try generator.normal(mean: 0, standardDeviation: std)) }
+        return try Tensor(shape: shape, scalars: values, requiresGrad: true)
+    }
+
+    /// A parameter tensor (`requiresGrad: true`) of `shape` filled with `value` (PyTorch
+    /// `nn.init.constant_`): ones for a norm's weight, zeros for a bias.
+    public static func constant(_ shape: [Int], _ value: Float) throws -> Tensor {
+        try Tensor.full(shape, value, requiresGrad: true)
+    }
 }

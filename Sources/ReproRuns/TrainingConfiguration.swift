@@ -15,7 +15,8 @@ public struct TrainingConfiguration: Codable, Sendable, Hashable {
     public var maxSteps: Int? = nil
     /// Training samples per optimizer step.
     public var batchSize: Int = 64
-    /// Samples per evaluation batch (results can depend on it: batches are not invariant yet).
+    /// Samples per evaluation batch. Speed and memory only for tasks whose evaluation reports
+    /// per-sample losses, as the built-in recipes do (G9).
     public var validationBatchSize: Int = 512
     /// A checkpoint every this many steps, besides the one at each epoch's end (0: epoch ends only).
     public var checkpointEvery: Int = 100

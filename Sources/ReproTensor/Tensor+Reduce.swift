@@ -97,16 +97,7 @@ extension Tensor {
     /// - Throws: ``TensorError`` for a shape that is not `[batch, classes]`, a label count that is not
     ///   the batch size, or a label outside `0..<classes`.
     public func crossEntropy(labels: [Int]) throws -> Tensor {
-        guard rank == 2 else {
-            throw TensorError("cross_entropy", "logits must be [batch, classes], got shape \(shape)")
-        }
-        let (rows, cols) = (shape[0], shape[1])
-        guard labels.count == rows else {
-            throw TensorError("cross_entropy", "\(labels.count) labels for logits of shape \(shape)")
-        }
-        if let bad = labels.first(where: { !(0..<cols).contains($0) }) {
-            throw TensorError("cross_entropy", "label \(bad) is outside 0..<\(cols) for logits of shape \(shape)")
-        }
+        let (rows, cols) = try crossEntropyView(labels)
         let x = self
         let logp = logSoftmaxRows(rows, cols)
         var loss: Float = 0
@@ -121,6 +112,44 @@ extension Tensor {
             for r in 0..<rows { grad[r * cols + labels[r]] -= scale }
             return [grad]
         }
+    }
+
+    /// The cross-entropy of each row of logits `[batch, classes]` against its integer label, a
+    /// tensor `[batch]` (PyTorch `cross_entropy(logits, labels, reduction='none')`): row r is
+    /// `-logSoftmax(logits[r])[labels[r]]`. The gradient of row r is `(softmax − one-hot) · g[r]`.
+    ///
+    /// - Determinism: identical bits for any thread count; each row's loss depends on that row
+    ///   only, so per-sample losses (and means of them taken in sample order) do not depend on the
+    ///   batch they were computed in (G9). ``crossEntropy(labels:)``'s batch mean does.
+    /// - Throws: as ``crossEntropy(labels:)``.
+    public func crossEntropyPerSample(labels: [Int]) throws -> Tensor {
+        let (rows, cols) = try crossEntropyView(labels)
+        let x = self
+        let logp = logSoftmaxRows(rows, cols)
+        let losses = (0..<rows).map { -logp[$0 * cols + labels[$0]] }
+        return Tensor.result([rows], losses, op: "cross_entropy", inputs: [x]) { g in
+            var grad = Tensor.filled(logp.count) { Elementwise.unary(.exp, logp, into: $0, count: logp.count) }
+            for r in 0..<rows {
+                for c in 0..<cols { grad[r * cols + c] *= g[r] }
+                grad[r * cols + labels[r]] -= g[r]
+            }
+            return [grad]
+        }
+    }
+
+    /// (rows, classes) of logits `[batch, classes]` after checking the labels against them.
+    private func crossEntropyView(_ labels: [Int]) throws -> (Int, Int) {
+        guard rank == 2 else {
+            throw TensorError("cross_entropy", "logits must be [batch, classes], got shape \(shape)")
+        }
+        let (rows, cols) = (shape[0], shape[1])
+        guard labels.count == rows else {
+            throw TensorError("cross_entropy", "\(labels.count) labels for logits of shape \(shape)")
+        }
+        if let bad = labels.first(where: { !(0..<cols).contains($0) }) {
+            throw TensorError("cross_entropy", "label \(bad) is outside 0..<\(cols) for logits of shape \(shape)")
+        }
+        return (rows, cols)
     }
 
     /// Mean squared error against `target` of the same shape (PyTorch `mse_loss`).

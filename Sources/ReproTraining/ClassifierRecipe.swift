@@ -136,11 +136,12 @@ public struct ClassifierRecipe: TrainingTask {
         try model(batch.inputs, context: context).crossEntropy(labels: batch.labels)
     }
 
-    /// The batch's mean cross-entropy and its number of correct predictions (`accuracy`).
+    /// Each sample's cross-entropy (so the validation loss does not depend on the validation batch
+    /// size, G9) and the batch's number of correct predictions (`accuracy`).
     public func evaluate(_ batch: LabeledBatch, model: Sequential) throws -> BatchEvaluation {
         let logits = try model(batch.inputs, context: .inference)
         let correct = zip(try logits.argmax(), batch.labels).filter { $0 == $1 }.count
-        return BatchEvaluation(loss: try logits.crossEntropy(labels: batch.labels), count: batch.labels.count,
+        return BatchEvaluation(loss: try logits.crossEntropyPerSample(labels: batch.labels), count: batch.labels.count,
                                sums: ["accuracy": Double(correct)])
     }
 }

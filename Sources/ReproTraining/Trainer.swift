@@ -243,7 +243,8 @@ public final class Trainer<Task: TrainingTask> {
     }
 
     /// The mean validation loss and the mean of each metric over the validation samples, without
-    /// dropout, in validation-set order.
+    /// dropout, in validation-set order. With per-sample losses (and metric sums that are exact,
+    /// such as counts), the results do not depend on the validation batch size (G9).
     private func validate(_ model: Task.Model) throws -> (loss: Float, metrics: [Double]) {
         let (task, data) = (self.task, try self.task.validationSet)
         let loader = try DataLoader(data, sampler: try SequentialSampler(count: data.count),
@@ -267,7 +268,11 @@ public final class Trainer<Task: TrainingTask> {
                     }
                     sums[index] += sum
                 }
-                lossSum += Double(try Self.scalar(evaluation.loss, "evaluate(_:model:)")) * Double(evaluation.count)
+                if evaluation.loss.count == evaluation.count {
+                    for loss in evaluation.loss.scalars { lossSum += Double(loss) }  // sample order: G9
+                } else {
+                    lossSum += Double(try Self.scalar(evaluation.loss, "evaluate(_:model:)")) * Double(evaluation.count)
+                }
                 count += evaluation.count
             }
         }

@@ -97,11 +97,16 @@ public protocol TrainingTask: Sendable {
     mutating func restore(_ state: TaskState) throws
 }
 
-/// What one validation batch contributes: its mean loss, its sample count and, per metric, the sum
-/// over its samples (accuracy: the number of correct predictions). The trainer divides the totals
-/// by the number of validation samples, so every metric is a mean over samples.
+/// What one validation batch contributes: its loss, its sample count and, per metric, the sum over
+/// its samples (accuracy: the number of correct predictions). The trainer divides the totals by the
+/// number of validation samples, so every metric is a mean over samples.
+///
+/// Give the loss of each sample (`[count]`, e.g. ``ReproTensor/Tensor/crossEntropyPerSample(labels:)``)
+/// and the validation loss is their mean taken in sample order: the same bits for any validation
+/// batch size (G9). A one-element batch mean is accepted too; the validation loss is then the
+/// mean of the batch means weighted by their counts, which depends on the batch size in the last bits.
 public struct BatchEvaluation: Sendable {
-    /// The batch's mean loss (one element).
+    /// The loss of each sample (`[count]`), or the batch's mean loss (one element).
     public var loss: Tensor
     /// The number of samples in the batch.
     public var count: Int

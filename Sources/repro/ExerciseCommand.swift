@@ -34,6 +34,9 @@ struct ExerciseCommand: ParsableCommand {
         guard spread >= 2 else { throw ValidationError("--spread must be at least 2, got \(spread)") }
         guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1, got \(jobs)") }
         guard seed <= UInt64.max - UInt64(spread) else { throw ValidationError("--seed is too large for --spread \(spread)") }
+        if try recipe.isCharLM() {
+            throw ValidationError("the exercise trains the classifier recipe; for charlm use repro train twice and repro compare")
+        }
         if recipe.allowNondeterministic || recipe.benchmark {
             throw ValidationError("use the exercise's own --allow-nondeterministic (it adds a separate pair of runs)")
         }

@@ -4,13 +4,15 @@ import Repro
 /// The flags that set a run's ``TrainingConfiguration`` (everything but the seed), shared by
 /// `repro train`, `repro sweep` and `repro exercise`.
 struct RecipeOptions: ParsableArguments {
-    @Option(parsing: .unconditional, help: "Epochs to train (default 10).")
+    @Option(name: .customLong("recipe"), help: "classifier (default: digits or a dataset file) or charlm (a character-level GPT).")
+    var recipeName: String?
+    @Option(parsing: .unconditional, help: "Epochs to train (default 10; charlm 5).")
     var epochs: Int?
     @Option(name: .customLong("max-steps"), parsing: .unconditional, help: "Stop after this many optimizer steps.")
     var maxSteps: Int?
-    @Option(name: .customLong("batch-size"), parsing: .unconditional, help: "Samples per step (default 64).")
+    @Option(name: .customLong("batch-size"), parsing: .unconditional, help: "Samples per step (default 64; charlm 32 sequences).")
     var batchSize: Int?
-    @Option(parsing: .unconditional, help: "The learning rate (default 0.05 for sgd, 0.001 for adam/adamw).")
+    @Option(parsing: .unconditional, help: "The learning rate (default 0.05 for sgd, 0.001 for adam/adamw and charlm).")
     var lr: Double?
     @Option(help: "mlp or cnn (default mlp).")
     var model: String?
@@ -20,8 +22,20 @@ struct RecipeOptions: ParsableArguments {
     var dataset: String?
     @Option(help: "The MLP's hidden widths, comma-separated (default 128,128).")
     var hidden: String?
-    @Option(parsing: .unconditional, help: "Dropout probability after each hidden layer (default 0.1).")
+    @Option(parsing: .unconditional, help: "Dropout probability after each hidden layer (default 0.1; charlm 0).")
     var dropout: Double?
+    @Option(help: "charlm: the text, shakespeare (default, embedded) or a UTF-8 file.")
+    var text: String?
+    @Option(parsing: .unconditional, help: "charlm: characters per sequence (default 64).")
+    var context: Int?
+    @Option(parsing: .unconditional, help: "charlm: transformer blocks (default 4).")
+    var layers: Int?
+    @Option(parsing: .unconditional, help: "charlm: attention heads (default 4).")
+    var heads: Int?
+    @Option(parsing: .unconditional, help: "charlm: the model width (default 128).")
+    var width: Int?
+    @Option(parsing: .unconditional, help: "charlm: steps of linear warmup before the cosine (default 100).")
+    var warmup: Int?
     @Option(name: .customLong("augment-shift"), parsing: .unconditional, help: "Largest random image shift in pixels (default 0: off).")
     var augmentShift: Int?
     @Option(name: .customLong("augment-noise"), parsing: .unconditional, help: "Standard deviation of the pixel noise (default 0.5; 0: off).")
@@ -46,12 +60,75 @@ struct RecipeOptions: ParsableArguments {
             ("--optimizer", optimizer), ("--dataset", dataset), ("--hidden", hidden), ("--dropout", dropout),
             ("--augment-shift", augmentShift), ("--augment-noise", augmentNoise), ("--weight-decay", weightDecay),
             ("--schedule", schedule), ("--data-seed", dataSeed), ("--checkpoint-every", checkpointEvery),
+            ("--recipe", recipeName), ("--text", text), ("--context", context), ("--layers", layers), ("--heads", heads),
+            ("--width", width), ("--warmup", warmup),
         ]
         return values.compactMap { $0.1 == nil ? nil : $0.0 }
             + (allowNondeterministic ? ["--allow-nondeterministic"] : []) + (benchmark ? ["--benchmark"] : [])
     }
 
-    /// The recipe's settings: these flags applied to the library's defaults.
+    /// The flags that set only the classifier's settings, and only the charlm recipe's.
+    var classifierOnly: [String] {
+        given.filter { ["--model", "--optimizer", "--dataset", "--hidden", "--augment-shift", "--augment-noise",
+                        "--schedule", "--data-seed"].contains($0) }
+    }
+    var charlmOnly: [String] {
+        given.filter { ["--text", "--context", "--layers", "--heads", "--width", "--warmup"].contains($0) }
+    }
+
+    /// Whether the flags choose the charlm recipe.
+    ///
+    /// - Throws: `ValidationError` for an unknown recipe or another recipe's flags.
+    func isCharLM() throws -> Bool {
+        switch recipeName {
+        case nil, "classifier":
+            guard charlmOnly.isEmpty else {
+                throw ValidationError("\(charlmOnly.joined(separator: ", ")) set the charlm recipe; add --recipe charlm")
+            }
+            return false
+        case "charlm":
+            guard classifierOnly.isEmpty else {
+                throw ValidationError("\(classifierOnly.joined(separator: ", ")) set the classifier recipe, not charlm")
+            }
+            return true
+        case let other?:
+            throw ValidationError("--recipe must be \(BuiltInRecipe.names.joined(separator: " or ")), got '\(other)'")
+        }
+    }
+
+    /// The charlm recipe's settings: these flags applied to the library's defaults.
+    ///
+    /// - Throws: `ValidationError` naming the flag for a malformed or invalid value.
+    func charlm() throws -> CharLMConfiguration {
+        var settings = CharLMConfiguration()
+        try Self.mappingFields {
+            if let text { settings.corpus = .init(parsing: text) }
+            if let context { settings.context = context }
+            if let layers { settings.layers = layers }
+            if let heads { settings.heads = heads }
+            if let width { settings.width = width }
+            if let warmup { settings.warmupSteps = warmup }
+            if let dropout { settings.dropout = dropout }
+            if let lr {
+                settings.learningRate = lr
+                settings.minLearningRate = min(settings.minLearningRate, lr / 10)
+            }
+            if let weightDecay { settings.weightDecay = weightDecay }
+            try settings.validate()
+        }
+        return settings
+    }
+
+    /// The recipe the flags choose, with its data loaded.
+    ///
+    /// - Throws: `ValidationError` naming the flag for an invalid value; what loading the data throws.
+    func task() throws -> BuiltInRecipe {
+        try Self.mappingFields {
+            try isCharLM() ? .charlm(try CharLMRecipe(try charlm())) : .classifier(try ClassifierRecipe(try classifier()))
+        }
+    }
+
+    /// The classifier recipe's settings: these flags applied to the library's defaults.
     ///
     /// - Throws: `ValidationError` naming the flag for a malformed or invalid value.
     func classifier() throws -> ClassifierConfiguration {
@@ -103,8 +180,14 @@ struct RecipeOptions: ParsableArguments {
     ///
     /// - Throws: `ValidationError` naming the flag for a malformed or invalid value.
     func configuration(seed: UInt64) throws -> TrainingConfiguration {
-        let classifier = try classifier()
-        var configuration = TrainingConfiguration(seed: seed, task: try classifier.record())
+        var configuration: TrainingConfiguration
+        if try isCharLM() {
+            configuration = TrainingConfiguration(seed: seed, task: try charlm().record())
+            configuration.epochs = CharLMRecipe.defaultEpochs
+            configuration.batchSize = CharLMRecipe.defaultBatchSize
+        } else {
+            configuration = TrainingConfiguration(seed: seed, task: try classifier().record())
+        }
         if let epochs { configuration.epochs = epochs }
         configuration.maxSteps = maxSteps
         if let batchSize { configuration.batchSize = batchSize }
@@ -129,7 +212,9 @@ struct RecipeOptions: ParsableArguments {
             "model.mlp.hidden": "--hidden", "model.mlp.dropout": "--dropout", "optimizer.learningRate": "--lr",
             "optimizer.weightDecay": "--weight-decay", "augmentShift": "--augment-shift", "augmentNoise": "--augment-noise",
             "dataSeed": "--data-seed", "allowNondeterministic": "--allow-nondeterministic",
-            "stopAfterStep": "--stop-after-step",
+            "stopAfterStep": "--stop-after-step", "corpus": "--text", "context": "--context", "layers": "--layers",
+            "heads": "--heads", "width": "--width", "warmupSteps": "--warmup", "dropout": "--dropout", "learningRate": "--lr",
+            "weightDecay": "--weight-decay",
         ]
 
     /// Runs `body`, turning a ``ConfigurationError`` into a `ValidationError` that names the flag.

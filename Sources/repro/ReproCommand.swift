@@ -13,7 +13,7 @@ struct ReproCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "repro",
         abstract: "Reproducible machine-learning runs, and the proof.",
-        subcommands: [ExerciseCommand.self, TrainCommand.self, SweepCommand.self, CompareCommand.self, StatsCommand.self,
+        subcommands: [ExerciseCommand.self, TrainCommand.self, SampleCommand.self, SweepCommand.self, CompareCommand.self, StatsCommand.self,
                       PlotCommand.self, ReportCommand.self, EnvCommand.self, DoctorCommand.self, RngCommand.self]
     )
 

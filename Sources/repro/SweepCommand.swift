@@ -55,7 +55,7 @@ struct SweepCommand: ParsableCommand {
         let seeds = try Self.parseSeeds(seeds)
         // Invalid flags and unreadable data fail before any run starts.
         let configuration = try recipe.configuration(seed: seeds[0])
-        let task = try RecipeOptions.mappingFields { try ClassifierRecipe(try recipe.classifier()) }
+        let task = try recipe.task()
         try RunDirectory.refuseInsideRun(out, what: "a sweep")
         try RunDirectory.makeDirectory(out)
         let perRun = threads ?? max(1, ProcessInfo.processInfo.activeProcessorCount / jobs)
@@ -71,9 +71,9 @@ struct SweepCommand: ParsableCommand {
                 var seeded = configuration
                 seeded.seed = seed
                 do {
-                    try Trainer.createRun(task, seeded, seed: SeedRecord(seed: seed, drawn: false,
-                                                                          deterministicHashing: HashSeeding.isDeterministic),
-                                          at: directory)
+                    try task.createRun(seeded, seed: SeedRecord(seed: seed, drawn: false,
+                                                                 deterministicHashing: HashSeeding.isDeterministic),
+                                       at: directory)
                 } catch {
                     print("seed \(seed): FAILED: \(error)")
                     failures.append("seed \(seed): \(error)")
@@ -83,8 +83,7 @@ struct SweepCommand: ParsableCommand {
             return ["train", "--resume", directory, "--threads", String(perRun), "--workers", String(workers), "--quiet"]
         }, finished: { seed, result in
             if result.status == 0, let manifest = try? RunManifest.read("\(out)/seed-\(seed)/manifest.json") {
-                print("seed \(seed): validation accuracy "
-                      + "\(String(format: "%.2f", (manifest.finalMetrics.validationMetrics["accuracy"] ?? .nan) * 100)) %, digest \(manifest.digest.prefix(16))…")
+                print("seed \(seed): \(BuiltInRecipe.summary(manifest.finalMetrics)), digest \(manifest.digest.prefix(16))…")
             } else {
                 let reason = ChildProcess.lastLine(result.error)
                 print("seed \(seed): FAILED (exit \(result.status)): \(reason)")

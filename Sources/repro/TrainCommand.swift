@@ -2,12 +2,12 @@ import ArgumentParser
 import Foundation
 import Repro
 
-/// `repro train`: trains the built-in recipe (``ClassifierRecipe``, on the digits or a dataset
-/// file) into a run directory, or resumes an unfinished one (docs/ARCHITECTURE.md §8).
+/// `repro train`: trains a built-in recipe (``ClassifierRecipe`` on the digits or a dataset file,
+/// or ``CharLMRecipe``) into a run directory, or resumes an unfinished one (docs/ARCHITECTURE.md §8).
 struct TrainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "train",
-        abstract: "Train the built-in recipe into a run directory, or resume one.",
+        abstract: "Train a built-in recipe into a run directory, or resume one.",
         discussion: """
             Writes RUN/run.json, metrics.csv (one row per step), eval.csv (one row per evaluation),
             checkpoints/, and at the end model.safetensors and manifest.json with the run's digest.
@@ -17,6 +17,9 @@ struct TrainCommand: ParsableCommand {
             --threads, --workers, --stop-after-step and --quiet may be given with it.
             --dataset takes digits, a CSV file (label in the last column, .csv or .csv.gz) or IDX
             files (IMAGES,LABELS, or an images file named like *images-idx3*).
+            --recipe charlm trains a character-level GPT (nanoGPT's design) on --text (the embedded
+            Shakespeare by default); eval.csv holds the validation loss per character, and
+            repro sample RUN continues a prompt with the trained model.
             """
     )
 
@@ -60,32 +63,24 @@ struct TrainCommand: ParsableCommand {
             path = resume
             // The checks and messages of a resume (the lock is taken again by Trainer.resume).
             let start = try RunDirectory.openForResume(resume).1
-            let task: ClassifierRecipe
-            do {
-                task = try ClassifierRecipe(try ClassifierConfiguration(record: start.configuration.task))
-            } catch let error as ConfigurationError {
-                throw RunFileError(source: resume + "/run.json", "holds invalid task settings: \(error)",
-                                   hint: "the file is damaged; the run cannot be resumed")
-            }
-            outcome = try RecipeOptions.mappingFields { try Trainer.resume(task, resume, runtime: runtime, progress: progress) }
+            let task = try BuiltInRecipe(record: start.configuration.task, runFile: resume + "/run.json")
+            outcome = try RecipeOptions.mappingFields { try task.resume(resume, runtime: runtime, progress: progress) }
         } else {
             // Flags and data are checked before a seed is drawn (and announced).
             let configuration = try recipe.configuration(seed: seed ?? 0)
-            let task = try RecipeOptions.mappingFields { try ClassifierRecipe(try recipe.classifier()) }
+            let task = try recipe.task()
             let record = seedEverything(seed)
             var seeded = configuration
             seeded.seed = record.seed
             path = out ?? "runs/seed-\(record.seed)"
             outcome = try RecipeOptions.mappingFields {
-                try Trainer.train(task, seeded, seed: record, into: path, runtime: runtime, progress: progress)
+                try task.train(seeded, seed: record, into: path, runtime: runtime, progress: progress)
             }
         }
         switch outcome {
         case .finished(let manifest):
-            let metrics = manifest.finalMetrics
             print("""
-                finished \(path): validation accuracy \(String(format: "%.2f", (metrics.validationMetrics["accuracy"] ?? .nan) * 100)) % \
-                (loss \(metrics.validationLoss)) after \(metrics.steps) steps
+                finished \(path): \(BuiltInRecipe.summary(manifest.finalMetrics)) after \(manifest.finalMetrics.steps) steps
                 digest \(manifest.digest)
                 """)
         case .stopped(let step):

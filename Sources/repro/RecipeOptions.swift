@@ -34,6 +34,13 @@ struct RecipeOptions: ParsableArguments {
     var dataSeed: UInt64?
     @Option(name: .customLong("checkpoint-every"), parsing: .unconditional, help: "Checkpoint every N steps besides each epoch's end (default 100; 0: epoch ends only).")
     var checkpointEvery: Int?
+    @Option(name: .customLong("clip-grad-norm"), parsing: .unconditional,
+            help: ArgumentHelp("Clip the gradients' global L2 norm to x before each step (default: no clipping).", valueName: "x"))
+    var clipGradNorm: Double?
+    @Option(name: .customLong("accumulate"), parsing: .unconditional,
+            help: ArgumentHelp("Accumulate gradients over k micro-batches of batch-size/k samples per step; k divides the batch size (default 1).",
+                               valueName: "k"))
+    var accumulate: Int?
     @Flag(name: .customLong("allow-nondeterministic"), help: "Allow the nondeterministic fast paths.")
     var allowNondeterministic = false
     @Flag(help: "Pick kernels by timing (needs --allow-nondeterministic).")
@@ -46,6 +53,7 @@ struct RecipeOptions: ParsableArguments {
             ("--optimizer", optimizer), ("--dataset", dataset), ("--hidden", hidden), ("--dropout", dropout),
             ("--augment-shift", augmentShift), ("--augment-noise", augmentNoise), ("--weight-decay", weightDecay),
             ("--schedule", schedule), ("--data-seed", dataSeed), ("--checkpoint-every", checkpointEvery),
+            ("--clip-grad-norm", clipGradNorm), ("--accumulate", accumulate),
         ]
         return values.compactMap { $0.1 == nil ? nil : $0.0 }
             + (allowNondeterministic ? ["--allow-nondeterministic"] : []) + (benchmark ? ["--benchmark"] : [])
@@ -109,6 +117,8 @@ struct RecipeOptions: ParsableArguments {
         configuration.maxSteps = maxSteps
         if let batchSize { configuration.batchSize = batchSize }
         if let checkpointEvery { configuration.checkpointEvery = checkpointEvery }
+        configuration.gradientClipNorm = clipGradNorm
+        configuration.accumulationSteps = accumulate
         configuration.allowNondeterministic = allowNondeterministic
         configuration.benchmark = benchmark
         try Self.mappingFields { try configuration.validate() }
@@ -129,7 +139,7 @@ struct RecipeOptions: ParsableArguments {
             "model.mlp.hidden": "--hidden", "model.mlp.dropout": "--dropout", "optimizer.learningRate": "--lr",
             "optimizer.weightDecay": "--weight-decay", "augmentShift": "--augment-shift", "augmentNoise": "--augment-noise",
             "dataSeed": "--data-seed", "allowNondeterministic": "--allow-nondeterministic",
-            "stopAfterStep": "--stop-after-step",
+            "stopAfterStep": "--stop-after-step", "gradientClipNorm": "--clip-grad-norm", "accumulationSteps": "--accumulate",
         ]
 
     /// Runs `body`, turning a ``ConfigurationError`` into a `ValidationError` that names the flag.

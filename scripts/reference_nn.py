@@ -20,7 +20,8 @@ torch/optim/adam.py `_single_tensor_adam`), elementwise in float32, every operat
 (no fused multiply-add), scalars computed in float64 as Python does and rounded to float32 where they
 meet an array. Inputs: for a case with seed s, `rng = default_rng(s)`; the parameters are
 `rng.standard_normal(shape, dtype=float32)` for each shape in turn, then for each step the gradients, drawn
-the same way for every shape (also for a parameter whose gradient is withheld that step).
+the same way for every shape (also for a parameter whose gradient is withheld that step). A case with
+`decays` is PyTorch's two parameter groups: `weight_decay` for the parameters marked True, 0 for the others.
 
 PyTorch agrees only to a few units in the last place, and this is expected: its vectorized CPU kernels
 compute `add(alpha=)`, `lerp_` and `addcmul_` with fused multiply-adds, and its MKL `sqrt` is not always
@@ -141,6 +142,10 @@ OPTIMIZER_CASES = [
     ("adamw", "AdamW", {"weightDecay": 0.01}, 720, [[3, 4], [4]], [1e-2] * 6, []),
     ("adamw strong decay schedule skip", "AdamW", {"betas": [0.85, 0.95], "eps": 1e-7, "weightDecay": 0.5}, 721,
      [[2, 2], [2]], [0.1, 0.05, 0.2, 0.0, 0.1], [[1, 0]]),
+    # Parameter groups: AdamW([{"params": decayed, "weight_decay": wd}, {"params": others, "weight_decay": 0}]).
+    ("adamw decay mask", "AdamW", {"weightDecay": 0.1, "decays": [True, False, True]}, 722,
+     [[3, 4], [4], [2, 3]], [1e-2, 3e-2, 2e-2, 1e-2, 5e-3], [[2, 2]]),
+    ("adam decay mask", "Adam", {"weightDecay": 0.05, "decays": [False, True]}, 714, [[2, 3], [3]], [1e-2] * 4, []),
 ]
 
 DEFAULTS = {
@@ -159,6 +164,7 @@ def case_inputs(seed, shapes, steps):
 
 def run_optimizer(algorithm, hyper, params, grads, lrs, skips):
     h = dict(DEFAULTS[algorithm], **hyper)
+    decays = h.get("decays", [True] * len(params))
     params = [p.copy() for p in params]
     counts = [0] * len(params)
     buffers = [[None] * len(params) for _ in range(2)]
@@ -174,8 +180,8 @@ def run_optimizer(algorithm, hyper, params, grads, lrs, skips):
                 m = buffers[0][i] if buffers[0][i] is not None else np.zeros_like(params[i])
                 v = buffers[1][i] if buffers[1][i] is not None else np.zeros_like(params[i])
                 params[i], buffers[0][i], buffers[1][i] = adam_step(
-                    params[i], grads[k][i], m, v, counts[i] + 1, lr, tuple(h["betas"]), h["eps"], h["weightDecay"],
-                    algorithm == "AdamW")
+                    params[i], grads[k][i], m, v, counts[i] + 1, lr, tuple(h["betas"]), h["eps"],
+                    h["weightDecay"] if decays[i] else 0.0, algorithm == "AdamW")
             counts[i] += 1
         history.append([p.copy() for p in params])
     return history, counts, buffers
@@ -299,12 +305,16 @@ def check_against_torch(inits, optimizers):
                                   weight_decay=h["weightDecay"], foreach=False)
         else:
             cls = torch.optim.Adam if algorithm == "Adam" else torch.optim.AdamW
-            opt = cls(tensors, lr=lrs[0], betas=tuple(h["betas"]), eps=h["eps"], weight_decay=h["weightDecay"],
+            decays = h.get("decays", [True] * len(tensors))
+            groups = [{"params": [t for t, d in zip(tensors, decays) if d], "weight_decay": h["weightDecay"]},
+                      {"params": [t for t, d in zip(tensors, decays) if not d], "weight_decay": 0.0}]
+            opt = cls([g for g in groups if g["params"]], lr=lrs[0], betas=tuple(h["betas"]), eps=h["eps"],
                       foreach=False)
         worst = 0.0
         identical = True
         for k, lr in enumerate(lrs):
-            opt.param_groups[0]["lr"] = lr
+            for group in opt.param_groups:
+                group["lr"] = lr
             for i, t in enumerate(tensors):
                 t.grad = None if [k, i] in skips else torch.from_numpy(grads[k][i].copy())
             opt.step()

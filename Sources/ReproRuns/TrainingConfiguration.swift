@@ -25,6 +25,15 @@ public struct TrainingConfiguration: Codable, Sendable, Hashable {
     /// Pick matrix-multiply kernels by timing (`benchmark`, like cuDNN's); needs
     /// ``allowNondeterministic``.
     public var benchmark: Bool = false
+    /// Clip the gradients' global L2 norm to this before each optimizer step (PyTorch
+    /// `clip_grad_norm_(model.parameters(), max_norm)`); nil: no clipping.
+    ///
+    /// Optional and left out of the encoded JSON when nil, like ``accumulationSteps``, so that
+    /// records written before the field existed read back, and runs without it keep their bytes.
+    public var gradientClipNorm: Double? = nil
+    /// Micro-batches per optimizer step (gradient accumulation): the loader reads batches of
+    /// ``batchSize`` / K samples and each step accumulates the gradients of K of them; nil: 1.
+    public var accumulationSteps: Int? = nil
 
     public init(seed: UInt64, task: TaskRecord) {
         self.seed = seed
@@ -55,7 +64,20 @@ public struct TrainingConfiguration: Codable, Sendable, Hashable {
                                        "must be 0 to \(Self.maxSteps), got \(checkpointEvery)")
         try ConfigurationError.require(!benchmark || allowNondeterministic, "benchmark",
                                        "picks kernels by timing, which is nondeterministic: it needs allowNondeterministic")
+        if let gradientClipNorm {
+            try ConfigurationError.require(gradientClipNorm.isFinite && gradientClipNorm > 0, "gradientClipNorm",
+                                           "must be positive and finite, got \(gradientClipNorm)")
+        }
+        if let accumulationSteps {
+            try ConfigurationError.require((1...batchSize).contains(accumulationSteps) && batchSize % accumulationSteps == 0,
+                                           "accumulationSteps",
+                                           "must be a divisor of batchSize (\(batchSize)), from 1 to \(batchSize), "
+                                           + "got \(accumulationSteps)")
+        }
     }
+
+    /// Micro-batches per optimizer step: ``accumulationSteps``, 1 when nil.
+    public var microBatchesPerStep: Int { accumulationSteps ?? 1 }
 }
 
 /// The task a run trains, as its records hold it: a name (`classifier`, or a user's) and its

@@ -72,7 +72,7 @@ public struct CharLMRecipe: TrainingTask {
     /// embeddings), not biases and norms: nanoGPT's `configure_optimizers`.
     public func makeOptimizer(for model: GPT) throws -> any Optimizer {
         try AdamW(model.namedParameters, learningRate: configuration.learningRate, betas: (0.9, configuration.beta2),
-                  weightDecay: configuration.weightDecay)
+                  weightDecay: configuration.weightDecay, decays: AdamW.decaysWeightMatrices)
     }
 
     /// `warmupSteps` of linear warmup from a tenth of the rate, then cosine decay to

@@ -36,6 +36,29 @@ public struct TrainingError: Error, CustomStringConvertible {
 ///   and the logs' line hashes; started again on an unfinished run, it resumes from the newest
 ///   complete checkpoint (or from step 0) with the logs cut back to that step, and reaches the
 ///   same bits as an uninterrupted run, for any thread and worker counts.
+///
+/// Each optimizer step (docs/ARCHITECTURE.md §6): the learning rate from the schedule, zeroed
+/// gradients, then for each of the step's micro-batches, in loader order, the forward pass, the
+/// loss, a check that it is finite, and `backward()`; then, when `gradientClipNorm` is set,
+/// ``ReproNN/clipGradNorm(_:maxNorm:)`` over the model's parameters; then `optimizer.step()`.
+///
+/// Gradient accumulation (`accumulationSteps` K): `batchSize` stays the samples per optimizer
+/// step; the loader reads micro-batches of `batchSize / K`; a step takes K of them, or at an
+/// epoch's end the k < K that remain, so an epoch has ⌈loader batches / K⌉ steps. Each
+/// micro-batch's loss is divided by k before its `backward()` (nanoGPT's
+/// `loss / gradient_accumulation_steps`), so the gradients accumulate in micro-batch order into
+/// those of the mean of the k micro-batch losses (at an epoch's end, where the last micro-batch
+/// can be smaller, that is not the mean over samples); the logged loss is the micro-batch losses summed in order and divided
+/// by k, in Float32. With K > 1, micro-batch m's forward pass gets the key
+/// `dropoutKey.foldIn(m)` (so each micro-batch draws its own dropout masks); with K = 1 (nil) it
+/// is the run's key and a step is exactly the step without accumulation.
+///
+/// - Determinism: with or without accumulation and clipping, identical bits for any thread and
+///   worker count and across interruption and resume. Accumulating K micro-batches is *not*
+///   bitwise equal to one batch of K times the size: the big batch sums its per-sample
+///   gradients (and the loss) in one reduction over all samples, the accumulation sums each
+///   micro-batch's, divides by k and adds the K results in order. The two are equal in exact
+///   arithmetic, but Float32 rounds the two summation orders differently.
 public final class Trainer<Task: TrainingTask> {
     /// The task, with the state its ``TrainingTask/stepEnded(_:loss:model:)`` keeps.
     public private(set) var task: Task
@@ -87,8 +110,11 @@ public final class Trainer<Task: TrainingTask> {
         let optimizer = try task.makeOptimizer(for: model)
         let loader = try Self.trainingLoader(task, start.configuration, seed: streams.seed(for: "loader"), workers: runtime.workers)
         let dropoutKey = streams.key("dropout")
+        let microBatches = configuration.microBatchesPerStep
         let batchesPerEpoch = loader.batchesPerEpoch
-        let total = min(configuration.epochs * batchesPerEpoch, configuration.maxSteps ?? .max)
+        // An epoch's last step takes the micro-batches that remain.
+        let stepsPerEpoch = (batchesPerEpoch + microBatches - 1) / microBatches
+        let total = min(configuration.epochs * stepsPerEpoch, configuration.maxSteps ?? .max)
         let schedule = try task.learningRateSchedule(totalSteps: total, optimizer: optimizer)
 
         var step = 0
@@ -163,7 +189,7 @@ public final class Trainer<Task: TrainingTask> {
         }
 
         while step < total {
-            guard let batch = try loader.next() else {
+            guard var batch = try loader.next() else {
                 // The epoch just completed is loader.epoch - 1.
                 try evaluate(epoch: loader.epoch - 1)
                 try checkpoint()
@@ -173,15 +199,36 @@ public final class Trainer<Task: TrainingTask> {
             let learningRate = schedule.learningRate(atStep: step)
             try optimizer.setLearningRate(learningRate)
             model.zeroGrad()
-            let loss = try task.loss(of: batch, model: model,
-                                     context: ForwardContext(training: true, step: step, dropoutKey: dropoutKey))
-            lastLoss = try Self.scalar(loss, "loss(of:model:context:)")
-            guard lastLoss.isFinite else {
-                try metrics.flush()
-                throw TrainingError(message: "the loss is \(lastLoss) at step \(step + 1) (epoch \(epoch + 1)): training "
-                                    + "diverged; lower the learning rate (now \(learningRate)) and start a new run")
+            // This step's micro-batches: K, or the ones left in the epoch (the one just read included).
+            let count = min(microBatches, batchesPerEpoch - loader.position + 1)
+            var lossSum: Float = 0
+            for micro in 0..<count {
+                if micro > 0 {
+                    guard let next = try loader.next() else {
+                        throw TrainingError(message: "the training loader ended its epoch after \(loader.position) of its "
+                                            + "\(batchesPerEpoch) batches")
+                    }
+                    batch = next
+                }
+                let key = microBatches > 1 ? dropoutKey.foldIn(UInt32(micro)) : dropoutKey
+                let loss = try task.loss(of: batch, model: model,
+                                         context: ForwardContext(training: true, step: step, dropoutKey: key))
+                let value = try Self.scalar(loss, "loss(of:model:context:)")
+                guard value.isFinite else {
+                    try metrics.flush()
+                    let part = microBatches > 1 ? ", micro-batch \(micro + 1) of \(count)" : ""
+                    throw TrainingError(message: "the loss is \(value) at step \(step + 1) (epoch \(epoch + 1)\(part)): training "
+                                        + "diverged; lower the learning rate (now \(learningRate)) and start a new run")
+                }
+                // nanoGPT's `loss / gradient_accumulation_steps`: the gradients add up to those of the mean.
+                let scaled = count == 1 ? loss : try loss / Float(count)
+                try scaled.backward()
+                lossSum = micro == 0 ? value : lossSum + value
             }
-            try loss.backward()
+            lastLoss = lossSum / Float(count)
+            if let maxNorm = configuration.gradientClipNorm {
+                try clipGradNorm(model.parameters, maxNorm: maxNorm)
+            }
             try optimizer.step()
             step += 1
             try task.stepEnded(step, loss: lastLoss, model: model)
@@ -190,7 +237,7 @@ public final class Trainer<Task: TrainingTask> {
             // An epoch's last step is checkpointed once, after its evaluation (above): writing it
             // twice would leave a kill window between the evaluation row and the second write.
             if configuration.checkpointEvery > 0, step % configuration.checkpointEvery == 0, step < total,
-               step % batchesPerEpoch != 0 {
+               step % stepsPerEpoch != 0 {
                 try checkpoint()
             }
             if step == runtime.stopAfterStep, step < total {
@@ -203,17 +250,18 @@ public final class Trainer<Task: TrainingTask> {
         if lastEvaluation?.step != step { try evaluate(epoch: loader.epoch) }
         try metrics.flush()
         try evaluations.flush()
-        let epochs = (step + batchesPerEpoch - 1) / batchesPerEpoch
+        let epochs = (step + stepsPerEpoch - 1) / stepsPerEpoch
         return .finished(try finish(model: model, lastLoss: lastLoss, evaluation: lastEvaluation!, epochs: epochs))
     }
 
     /// The training loader: the task's training set, shuffled by `seed` (``ShuffledSampler``),
-    /// with the task's training transforms.
+    /// with the task's training transforms, in micro-batches (`batchSize / accumulationSteps`).
     private static func trainingLoader(_ task: Task, _ configuration: TrainingConfiguration, seed: UInt64,
                                        workers: Int) throws -> DataLoader<Task.Data, Task.Batch> {
         let data = try task.trainingSet
         return try DataLoader(data, sampler: try ShuffledSampler(count: data.count, seed: seed),
-                              batchSize: configuration.batchSize, seed: seed, workers: workers,
+                              batchSize: configuration.batchSize / configuration.microBatchesPerStep, seed: seed,
+                              workers: workers,
                               transforms: try task.trainingTransforms,
                               collate: { samples, info in try task.collate(samples, info: info) })
     }

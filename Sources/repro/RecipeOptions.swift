@@ -48,6 +48,13 @@ struct RecipeOptions: ParsableArguments {
     var dataSeed: UInt64?
     @Option(name: .customLong("checkpoint-every"), parsing: .unconditional, help: "Checkpoint every N steps besides each epoch's end (default 100; 0: epoch ends only).")
     var checkpointEvery: Int?
+    @Option(name: .customLong("clip-grad-norm"), parsing: .unconditional,
+            help: ArgumentHelp("Clip the gradients' global L2 norm to x before each step (default: no clipping).", valueName: "x"))
+    var clipGradNorm: Double?
+    @Option(name: .customLong("accumulate"), parsing: .unconditional,
+            help: ArgumentHelp("Accumulate gradients over k micro-batches of batch-size/k samples per step; k divides the batch size (default 1).",
+                               valueName: "k"))
+    var accumulate: Int?
     @Flag(name: .customLong("allow-nondeterministic"), help: "Allow the nondeterministic fast paths.")
     var allowNondeterministic = false
     @Flag(help: "Pick kernels by timing (needs --allow-nondeterministic).")
@@ -61,7 +68,7 @@ struct RecipeOptions: ParsableArguments {
             ("--augment-shift", augmentShift), ("--augment-noise", augmentNoise), ("--weight-decay", weightDecay),
             ("--schedule", schedule), ("--data-seed", dataSeed), ("--checkpoint-every", checkpointEvery),
             ("--recipe", recipeName), ("--text", text), ("--context", context), ("--layers", layers), ("--heads", heads),
-            ("--width", width), ("--warmup", warmup),
+            ("--width", width), ("--warmup", warmup), ("--clip-grad-norm", clipGradNorm), ("--accumulate", accumulate),
         ]
         return values.compactMap { $0.1 == nil ? nil : $0.0 }
             + (allowNondeterministic ? ["--allow-nondeterministic"] : []) + (benchmark ? ["--benchmark"] : [])
@@ -192,6 +199,8 @@ struct RecipeOptions: ParsableArguments {
         configuration.maxSteps = maxSteps
         if let batchSize { configuration.batchSize = batchSize }
         if let checkpointEvery { configuration.checkpointEvery = checkpointEvery }
+        configuration.gradientClipNorm = clipGradNorm
+        configuration.accumulationSteps = accumulate
         configuration.allowNondeterministic = allowNondeterministic
         configuration.benchmark = benchmark
         try Self.mappingFields { try configuration.validate() }
@@ -212,9 +221,9 @@ struct RecipeOptions: ParsableArguments {
             "model.mlp.hidden": "--hidden", "model.mlp.dropout": "--dropout", "optimizer.learningRate": "--lr",
             "optimizer.weightDecay": "--weight-decay", "augmentShift": "--augment-shift", "augmentNoise": "--augment-noise",
             "dataSeed": "--data-seed", "allowNondeterministic": "--allow-nondeterministic",
-            "stopAfterStep": "--stop-after-step", "corpus": "--text", "context": "--context", "layers": "--layers",
-            "heads": "--heads", "width": "--width", "warmupSteps": "--warmup", "dropout": "--dropout", "learningRate": "--lr",
-            "weightDecay": "--weight-decay",
+            "stopAfterStep": "--stop-after-step", "gradientClipNorm": "--clip-grad-norm", "accumulationSteps": "--accumulate",
+            "corpus": "--text", "context": "--context", "layers": "--layers", "heads": "--heads", "width": "--width",
+            "warmupSteps": "--warmup", "dropout": "--dropout", "learningRate": "--lr", "weightDecay": "--weight-decay",
         ]
 
     /// Runs `body`, turning a ``ConfigurationError`` into a `ValidationError` that names the flag.

@@ -387,6 +387,10 @@ import Testing
         (["--out", "OUT", "--hidden", "32,x"], "--hidden"),
         (["--out", "OUT", "--max-steps", "0"], "--max-steps"),
         (["--out", "OUT", "--lr", "-1"], "--lr"),
+        (["--out", "OUT", "--batch-size", "64", "--accumulate", "3"],
+         "--accumulate must be a divisor of --batch-size (64), from 1 to 64, got 3"),
+        (["--out", "OUT", "--clip-grad-norm", "0"], "--clip-grad-norm must be positive and finite, got 0.0"),
+        (["--resume", "RUN", "--accumulate", "2"], "--accumulate cannot be given with --resume"),
     ])
     func incompatibleOrInvalidFlagsAreAnError(_ arguments: [String], _ mention: String) async throws {
         let snapshot = try await ShortRun.stopped.value

@@ -24,16 +24,18 @@ import ReproTensor
     static func optimizer(_ vector: Case, _ parameters: [(name: String, tensor: Tensor)]) throws -> any Optimizer {
         let h = vector.hyperparameters
         let lr = double(vector.learningRates[0])
+        // The case's mask by parameter name (`p0`, `p1`, …).
+        let decays = h.decays.map { mask in { (name: String, _: Tensor) in mask[Int(name.dropFirst())!] } }
         switch vector.algorithm {
         case "SGD":
             return try SGD(parameters, learningRate: lr, momentum: h.momentum!, nesterov: h.nesterov!,
                            weightDecay: h.weightDecay!)
         case "Adam":
             return try Adam(parameters, learningRate: lr, betas: (h.betas![0], h.betas![1]), eps: h.eps!,
-                            weightDecay: h.weightDecay!)
+                            weightDecay: h.weightDecay!, decays: decays)
         default:
             return try AdamW(parameters, learningRate: lr, betas: (h.betas![0], h.betas![1]), eps: h.eps!,
-                             weightDecay: h.weightDecay!)
+                             weightDecay: h.weightDecay!, decays: decays)
         }
     }
 
@@ -81,7 +83,7 @@ import ReproTensor
 
     /// Save after `split` steps (JSON for the scalars, tensors for the buffers), restore into a new
     /// optimizer over copies of the parameters, and finish both: identical bits, equal to the vectors.
-    @Test(arguments: ["sgd momentum decay schedule skip", "adam betas eps decay schedule skip", "adamw"])
+    @Test(arguments: ["sgd momentum decay schedule skip", "adam betas eps decay schedule skip", "adamw", "adamw decay mask"])
     func stateRoundTripContinuesIdentically(_ name: String) throws {
         let vector = Self.vector(name)
         let steps = vector.learningRates.count
@@ -110,6 +112,55 @@ import ReproTensor
             #expect(firstBitDifference(b.tensor.scalars, floats(vector.parametersAfterStep[steps - 1][i])) == nil)
         }
         #expect(restored.state() == original.state())
+    }
+
+    /// With a decay choice, a parameter that does not decay is updated exactly as by an optimizer
+    /// with weight decay 0, and one that does exactly as by the optimizer without a choice; the
+    /// state has the same names and bits either way.
+    @Test(arguments: ["Adam", "AdamW"])
+    func aParameterThatDoesNotDecayGetsTheUpdateOfWeightDecayZero(_ algorithm: String) throws {
+        let shapes = [[4, 3], [3], [2, 2]]
+        let all = try normalTensors(seed: 730, shapes + Array(repeating: shapes, count: 5).flatMap { $0 })
+        func run(weightDecay: Double, decays: ((String, Tensor) -> Bool)?) throws -> (parameters: [[Float]], state: [[Float]]) {
+            let parameters = (0..<3).map { ("p\($0)", Self.copy(all[$0])) }
+            let optimizer: any Optimizer = algorithm == "Adam"
+                ? try Adam(parameters, learningRate: 0.01, weightDecay: weightDecay, decays: decays)
+                : try AdamW(parameters, learningRate: 0.01, weightDecay: weightDecay, decays: decays)
+            for step in 0..<5 {
+                for i in 0..<3 { parameters[i].1.grad = all[3 + step * 3 + i] }
+                try optimizer.step()
+            }
+            let state = optimizer.stateTensors()
+            #expect(state.map(\.name) == ["exp_avg.p0", "exp_avg_sq.p0", "exp_avg.p1", "exp_avg_sq.p1", "exp_avg.p2", "exp_avg_sq.p2"])
+            return (parameters.map(\.1.scalars), state.map(\.tensor.scalars))
+        }
+        let chosen = try run(weightDecay: 0.1, decays: AdamW.decaysWeightMatrices)
+        let everything = try run(weightDecay: 0.1, decays: nil)
+        let nothing = try run(weightDecay: 0, decays: nil)
+        for i in 0..<3 {
+            let reference = shapes[i].count >= 2 ? everything : nothing
+            #expect(firstBitDifference(chosen.parameters[i], reference.parameters[i]) == nil, "\(algorithm) p\(i)")
+            for k in 0..<2 {
+                #expect(firstBitDifference(chosen.state[2 * i + k], reference.state[2 * i + k]) == nil, "\(algorithm) p\(i) buffer \(k)")
+            }
+        }
+        #expect(firstBitDifference(everything.parameters[1], nothing.parameters[1]) != nil, "the decay changes the bias")
+    }
+
+    /// nanoGPT's rule: weights of rank 2 or more decay, biases do not; evaluated once, in order.
+    @Test func decaysWeightMatricesPicksTheWeights() throws {
+        var generator = Generator(PCG64(seed: 1))
+        let linear = try Linear(3, 2, using: &generator)
+        let parameters = linear.namedParameters + [("gain", try Tensor.ones([2], requiresGrad: true))]
+        var asked: [String] = []
+        let optimizer = try AdamW(parameters, weightDecay: 0.1) { name, tensor in
+            asked.append(name)
+            return AdamW.decaysWeightMatrices(name, tensor)
+        }
+        #expect(parameters.map(\.name) == ["weight", "bias", "gain"])
+        #expect(optimizer.decays == [true, false, false])
+        #expect(asked == ["weight", "bias", "gain"])
+        #expect(try AdamW(parameters).decays == [true, true, true])
     }
 
     @Test func restoreRejectsStateThatDoesNotFit() throws {

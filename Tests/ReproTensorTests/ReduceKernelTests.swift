@@ -66,6 +66,25 @@ import Testing
         #expect(Reduce.mean(x, count: x.count) == Reduce.sum(x, count: x.count) / 9999)
     }
 
+    /// The sum of squares is `sum` over the rounded squares, bit for bit, at every thread count
+    /// (so it inherits the documented order); close to the naive in-order sum and to the exact one.
+    @Test func sumOfSquaresIsTheSumOfTheRoundedSquares() {
+        for count in [0, 1, 17, 64, 4096, 4097, 20_003] {
+            let x = normalFloats(count, seed: 37 + UInt64(count), scale: 3)
+            let squares = x.map { $0 * $0 }
+            let expected = Reduce.sum(squares, count: count)
+            let results = Self.atEveryThreadCount { Reduce.sumOfSquares(x, count: count) }
+            #expect(results.allSatisfy { $0.bitPattern == expected.bitPattern }, "count \(count): \(results) vs \(expected)")
+            let exact = squares.reduce(0.0) { $0 + Double($1) }
+            #expect(abs(Double(expected) - exact) <= 1e-6 * exact, "count \(count)")
+            let naive = Reduce.Naive.sumOfSquares(x, count: count)
+            #expect(abs(Double(naive) - exact) <= 1e-3 * exact, "count \(count): naive \(naive)")
+        }
+        #expect(Reduce.sumOfSquares([3, -4], count: 2) == 25)
+        #expect(Reduce.sumOfSquares([1e20, 1], count: 2) == .infinity, "a square overflows, as in PyTorch's Float32 norm")
+        #expect(Reduce.sumOfSquares([1, .nan], count: 2).isNaN)
+    }
+
     @Test(arguments: [[3, 5, 7], [2, 10_000, 3], [4, 33, 1], [1, 9000, 1], [2, 3, 1500], [0, 4, 2], [2, 0, 3], [0, 5, 1]])
     func sumAlongAnAxis(_ shape: [Int]) {
         let (outer, axis, inner) = (shape[0], shape[1], shape[2])

@@ -135,6 +135,11 @@ import Testing
         ("validationBatchSize", "validationBatchSize must be 1 to"),
         ("benchmark", "benchmark picks kernels by timing"),
         ("task", "task.name must be a non-empty ASCII word"),
+        ("gradientClipNorm", "gradientClipNorm must be positive and finite, got 0.0"),
+        ("gradientClipNormNaN", "gradientClipNorm must be positive and finite, got nan"),
+        ("accumulationSteps", "accumulationSteps must be a divisor of batchSize (64), from 1 to 64, got 3"),
+        ("accumulationStepsZero", "accumulationSteps must be a divisor of batchSize (64), from 1 to 64, got 0"),
+        ("accumulationStepsAboveBatch", "accumulationSteps must be a divisor of batchSize (64), from 1 to 64, got 128"),
     ])
     func outOfRangeLoopSettingsAreRefusedNamingTheField(_ field: String, _ message: String) {
         var configuration = TrainingConfiguration(seed: 1, task: TaskRecord(name: "test"))
@@ -145,6 +150,11 @@ import Testing
         case "checkpointEvery": configuration.checkpointEvery = -1
         case "validationBatchSize": configuration.validationBatchSize = 0
         case "benchmark": configuration.benchmark = true
+        case "gradientClipNorm": configuration.gradientClipNorm = 0
+        case "gradientClipNormNaN": configuration.gradientClipNorm = .nan
+        case "accumulationSteps": configuration.accumulationSteps = 3
+        case "accumulationStepsZero": configuration.accumulationSteps = 0
+        case "accumulationStepsAboveBatch": configuration.accumulationSteps = 128
         default: configuration.task.name = "two words"
         }
         #expect { try configuration.validate() } throws: { ($0 as? ConfigurationError)?.description.hasPrefix(message) == true }

@@ -13,6 +13,12 @@ extension Reduce {
             sum(x, count: count) / Float(count)
         }
 
+        public static func sumOfSquares(_ x: UnsafePointer<Float>, count: Int) -> Float {
+            var s: Float = 0
+            for i in 0..<count { s += x[i] * x[i] }
+            return s
+        }
+
         public static func sum(_ x: UnsafePointer<Float>, outer: Int, axis: Int, inner: Int,
                                into out: UnsafeMutablePointer<Float>) {
             for o in 0..<outer {

@@ -1,6 +1,6 @@
-/// Reductions over contiguous `Float` buffers: sums and means (of everything, or along one axis of
-/// an `[outer, axis, inner]` view), and max/argmax along the last axis. Softmax and log-softmax are
-/// in `Reduce+Softmax.swift`; the references in ``Reduce/Naive``.
+/// Reductions over contiguous `Float` buffers: sums, sums of squares and means (of everything, or
+/// along one axis of an `[outer, axis, inner]` view), and max/argmax along the last axis. Softmax
+/// and log-softmax are in `Reduce+Softmax.swift`; the references in ``Reduce/Naive``.
 ///
 /// The order of every sum is fixed by the problem size alone:
 /// - A contiguous sum of n terms is split into blocks of ``blockLength`` terms. Within a block,
@@ -23,6 +23,18 @@ public enum Reduce {
     /// The sum of `x[0..<count]` (0 when empty).
     public static func sum(_ x: UnsafePointer<Float>, count: Int) -> Float {
         blockedSum(count, parallel: true) { x.lanes(at: $0, count: $1) }
+    }
+
+    /// The sum of the squares of `x[0..<count]` (0 when empty): each square `x[i] * x[i]` rounded
+    /// to Float32, then summed in the order of ``sum(_:count:)``, bit for bit as `sum` of the
+    /// squares would be. The squared L2 norm behind gradient clipping (PyTorch
+    /// `torch.linalg.vector_norm(x) ** 2` up to its own summation order; a square can overflow to
+    /// infinity, as in PyTorch's Float32 norm).
+    public static func sumOfSquares(_ x: UnsafePointer<Float>, count: Int) -> Float {
+        blockedSum(count, parallel: true) { start, n in
+            let v = x.lanes(at: start, count: n)
+            return v * v
+        }
     }
 
     /// The mean of `x[0..<count]`: ``sum(_:count:)`` divided by `count` (NaN when empty).

@@ -17,6 +17,8 @@ struct NNVectors: Decodable, Sendable {
         let momentum, weightDecay, eps: Double?
         let nesterov: Bool?
         let betas: [Double]?
+        /// Whether each parameter decays (PyTorch's two parameter groups); nil: all do.
+        let decays: [Bool]?
     }
 
     struct OptimizerCase: Decodable, Sendable {

@@ -57,6 +57,12 @@ final class WaveNet: Layer {
     }
 }
 
+/// The forward contexts a task was given, in order.
+final class ContextLog: @unchecked Sendable {
+    private(set) var contexts: [ForwardContext] = []
+    func append(_ context: ForwardContext) { contexts.append(context) }
+}
+
 /// The task. It keeps state of its own: an exponential average of the training loss (a value)
 /// and of the output layer's weights (a tensor), both checkpointed and both visible in the
 /// metrics (`loss_average`, `weight_average`), so a resume that lost them changes the digest.
@@ -68,6 +74,8 @@ struct WaveTask: TrainingTask {
     var metrics = ["mae", "loss_average", "weight_average"]
     /// Return the per-sample losses instead of their mean (a broken task).
     var perSampleLoss = false
+    /// Where to record the context of every loss computed (for tests of what the trainer passes).
+    var contexts: ContextLog? = nil
     var lossAverage: Float = 0
     var weightAverage: Tensor? = nil
 
@@ -95,6 +103,7 @@ struct WaveTask: TrainingTask {
     }
 
     func loss(of batch: WaveBatch, model: WaveNet, context: ForwardContext) throws -> Tensor {
+        contexts?.append(context)
         let error = try model(batch.inputs, context: context) - batch.targets
         let squared = try error * error
         return perSampleLoss ? squared : squared.mean()

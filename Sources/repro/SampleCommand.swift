@@ -18,7 +18,7 @@ struct SampleCommand: ParsableCommand {
     )
 
     @Argument(help: "A finished run of --recipe charlm.")
-    var run: String
+    var runDirectory: String
     @Option(help: "Text to continue (may be given more than once).")
     var prompt: [String] = []
     @Option(help: "A file of prompts, one per line.")
@@ -52,7 +52,7 @@ struct SampleCommand: ParsableCommand {
             texts += lines
         }
         if texts.isEmpty { texts = ["\n"] }
-        let (recipe, model) = try CharLMRecipe.trainedModel(inRun: run)
+        let (recipe, model) = try CharLMRecipe.trainedModel(inRun: runDirectory)
         let body = { try recipe.sample(model, prompts: texts, tokens: tokens, seed: seed, temperature: temperature) }
         let samples = try threads.map { try Parallel.withThreadCount($0, body) } ?? body()
         for (index, text) in samples.enumerated() {

@@ -15,7 +15,7 @@
 //       answers one request per line of standard input (for Benchmarks/charlm_vs_pytorch.py),
 //       as train-bench's worker does: `charlm THREADS strict|fast SECONDS`, or
 //       `paired charlm THREADS SECONDS BLOCKS` (strict vs fast in alternating short blocks);
-//       one JSON line each
+//       one JSON line each, with the process's CPU time per step besides the wall time
 //   charlm-bench --profile charlm SECONDS
 //       the steps only (strict, 1 thread) for `perf record -g`
 // Like Trainer.run, it first calls AllocatorTuning.keepFreedMemory() (glibc keeps freed memory
@@ -27,6 +27,14 @@ import ReproTensor
 
 func seconds(_ duration: Duration) -> Double {
     Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
+}
+
+/// The CPU time of the whole process so far, in seconds: with more runnable threads than cores,
+/// a block's wall time depends on the scheduler, its CPU time much less.
+func processCPUSeconds() -> Double {
+    var time = timespec()
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &time)
+    return Double(time.tv_sec) + Double(time.tv_nsec) * 1e-9
 }
 
 struct BenchError: Error, CustomStringConvertible {
@@ -89,17 +97,18 @@ enum Cases {
     static let charlm = try! CharLMCase()
 }
 
-/// Runs `step` for about `budget` seconds (and at least `minimum` times): (steps, seconds).
-func timed(_ step: () throws -> Void, budget: Double, minimum: Int) rethrows -> (Int, Double) {
+/// Runs `step` for about `budget` seconds (and at least `minimum` times): (steps, seconds, CPU seconds).
+func timed(_ step: () throws -> Void, budget: Double, minimum: Int) rethrows -> (Int, Double, Double) {
     var steps = 0
     let start = ContinuousClock.now
+    let cpuStart = processCPUSeconds()
     var elapsed = 0.0
     while elapsed < budget || steps < minimum {
         try step()
         steps += 1
         elapsed = seconds(ContinuousClock.now - start)
     }
-    return (steps, elapsed)
+    return (steps, elapsed, processCPUSeconds() - cpuStart)
 }
 
 @MainActor
@@ -111,39 +120,41 @@ func stepFunction(_ name: String) throws -> () throws -> Void {
 func settings(_ name: String) -> DeterminismSettings { name == "fast" ? .fast : .strict }
 
 /// Steps per second over about `budget` seconds, after a warm-up of at least one step (autotuning
-/// included under .fast).
+/// included under .fast): (steps/s, steps, CPU seconds per step).
 @MainActor
-func stepsPerSecond(_ name: String, threads: Int, settings name2: String, budget: Double) throws -> (Double, Int) {
+func stepsPerSecond(_ name: String, threads: Int, settings name2: String, budget: Double) throws -> (Double, Int, Double) {
     let step = try stepFunction(name)
     return try Parallel.withThreadCount(threads) {
         try Determinism.withSettings(settings(name2)) {
             _ = try timed(step, budget: budget / 10, minimum: 1)
-            let (steps, elapsed) = try timed(step, budget: budget, minimum: 3)
-            return (Double(steps) / elapsed, steps)
+            let (steps, elapsed, cpu) = try timed(step, budget: budget, minimum: 2)
+            return (Double(steps) / elapsed, steps, cpu / Double(steps))
         }
     }
 }
 
 /// The cost of determinism measured in pairs, as train-bench measures it: `blocks` short blocks of
 /// strict steps and of fast steps, back to back (order alternating). Returns strict ms/step ÷ fast
-/// ms/step − 1 for each pair, in percent.
+/// ms/step − 1 for each pair, in percent, by wall time and by CPU time.
 @MainActor
-func pairedOverheads(_ name: String, threads: Int, budget: Double, blocks: Int) throws -> [Double] {
+func pairedOverheads(_ name: String, threads: Int, budget: Double, blocks: Int) throws -> (wall: [Double], cpu: [Double]) {
     let step = try stepFunction(name)
     return try Parallel.withThreadCount(threads) {
         for setting in ["strict", "fast"] {  // warm-up, and autotuning under .fast
             _ = try Determinism.withSettings(settings(setting)) { try timed(step, budget: budget / 10, minimum: 1) }
         }
-        var overheads: [Double] = []
+        var overheads: (wall: [Double], cpu: [Double]) = ([], [])
         for block in 0..<blocks {
-            var perStep: [String: Double] = [:]
+            var perStep: [String: (wall: Double, cpu: Double)] = [:]
             for setting in block % 2 == 0 ? ["strict", "fast"] : ["fast", "strict"] {
-                let (steps, elapsed) = try Determinism.withSettings(settings(setting)) {
+                let (steps, elapsed, cpu) = try Determinism.withSettings(settings(setting)) {
                     try timed(step, budget: budget / Double(2 * blocks), minimum: 1)
                 }
-                perStep[setting] = elapsed / Double(steps)
+                perStep[setting] = (elapsed / Double(steps), cpu / Double(steps))
             }
-            overheads.append((perStep["strict"]! / perStep["fast"]! - 1) * 100)
+            let (strict, fast) = (perStep["strict"]!, perStep["fast"]!)
+            overheads.wall.append((strict.wall / fast.wall - 1) * 100)
+            overheads.cpu.append((strict.cpu / fast.cpu - 1) * 100)
         }
         return overheads
     }
@@ -166,13 +177,15 @@ if arguments.first == "--worker" {
         if words[0] == "paired" {
             let (name, threads) = (words[1], Int(words[2])!)
             let overheads = try pairedOverheads(name, threads: threads, budget: Double(words[3])!, blocks: Int(words[4])!)
-            emit([("case", name), ("framework", "repro"), ("threads", threads), ("paired_overheads_percent", overheads),
-                  ("median_percent", median(overheads))])
+            emit([("case", name), ("framework", "repro"), ("threads", threads),
+                  ("paired_overheads_percent", overheads.wall), ("median_percent", median(overheads.wall)),
+                  ("paired_cpu_overheads_percent", overheads.cpu), ("median_cpu_percent", median(overheads.cpu))])
         } else {
             let (name, threads, setting) = (words[0], Int(words[1])!, words[2])
-            let (rate, steps) = try stepsPerSecond(name, threads: threads, settings: setting, budget: Double(words[3])!)
+            let (rate, steps, cpu) = try stepsPerSecond(name, threads: threads, settings: setting, budget: Double(words[3])!)
             emit([("case", name), ("framework", "repro"), ("threads", threads), ("settings", setting),
-                  ("steps", steps), ("steps_per_second", rate), ("ms_per_step", 1e3 / rate)])
+                  ("steps", steps), ("steps_per_second", rate), ("ms_per_step", 1e3 / rate),
+                  ("cpu_ms_per_step", cpu * 1e3)])
         }
     }
 } else if arguments.first == "--profile" {

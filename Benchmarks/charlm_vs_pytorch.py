@@ -41,6 +41,7 @@ from benchlib import ask, cpu_model, profile, uptime  # noqa: E402
 
 REPRO = ["strict", "fast"]
 TORCH = ["charlm", "charlm-sdpa"]  # pytorch_models.CharLM, CharLMFlash
+INCLUSIVE = 25  # profile entries by time including callees
 
 
 def torch_worker(threads):
@@ -142,7 +143,7 @@ def main():
         if worker.wait() != 0:
             raise SystemExit(f"worker {worker.args} failed")
     load_after = (uptime(), load())
-    top = None if args.no_profile else profile(binary, "charlm")
+    top = None if args.no_profile else profile(binary, "charlm", inclusive=INCLUSIVE)
 
     command = "python Benchmarks/charlm_vs_pytorch.py " + " ".join(sys.argv[1:])
     text = report(args, thread_counts, rates, cpu, paired, top, load_before, load_after, torch.__version__,
@@ -162,8 +163,9 @@ def torch_rates(rates, threads, name, better=max):
 def report(args, thread_counts, rates, cpu, paired, top, load_before, load_after, torch_version, command):
     rows = [f"# charlm training speed: Repro vs PyTorch {torch_version} (CPU)", "",
             f"Command: `{command}` (run with the Python of a virtual environment that has torch). "
-            f"{args.rounds} rounds; in each, per thread count, one block of about {args.seconds:g} s (after a "
-            "one-step warm-up) of every case back to back, the order reversed every other round.", "",
+            f"{args.rounds} rounds after a discarded warm-up round; in each, per thread count, one block of about "
+            f"{args.seconds:g} s (after a one-step warm-up) of every case back to back, the order reversed every "
+            "other round.", "",
             f"Machine: {platform.processor() or platform.machine()}, {cpu_model()}, {os.cpu_count()} cores, "
             "shared with other agents' builds and tests while measured: the absolute rates are noisy, the "
             "per-round ratios (blocks seconds apart) much less so. Load before: `{}` (/proc/loadavg `{}`); "
@@ -259,7 +261,7 @@ def report(args, thread_counts, rates, cpu, paired, top, load_before, load_after
                          for t in thread_counts)]
 
     if top is not None:
-        symbols, record = top
+        symbols, record, inclusive = top
         rows += ["", "## Profile of the charlm step", ""]
         if symbols is None:
             rows.append(f"Not profiled: {record}.")
@@ -269,6 +271,13 @@ def report(args, thread_counts, rates, cpu, paired, top, load_before, load_after
                      "time, top 15, names demangled (`swift demangle --simplified`).", "",
                      "| share | object | symbol |", "|---|---|---|"]
             for share, dso, name in symbols:
+                rows.append(f"| {share:.2f} % | {dso} | `{name.replace('|', '¦')}` |")
+            rows += ["", f"The same profile by time including callees (`perf report --children`), the top "
+                     f"{INCLUSIVE} below 90 % (above: main and the benchmark's loop), partial-application thunks "
+                     "left out (they repeat their closure's share): where the self time above is spent, e.g. "
+                     "which op's backward closure calls swift_retain and swift_release.", "",
+                     "| share | object | symbol |", "|---|---|---|"]
+            for share, dso, name in inclusive:
                 rows.append(f"| {share:.2f} % | {dso} | `{name.replace('|', '¦')}` |")
     return "\n".join(rows) + "\n"
 

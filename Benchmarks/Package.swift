@@ -53,5 +53,15 @@ let package = Package(
                 .product(name: "ReproTensor", package: "Repro"),
             ]
         ),
+        // swift run -c release --package-path Benchmarks charlm-bench  (or python3 Benchmarks/charlm_vs_pytorch.py,
+        // which writes results/charlm.md); only the modules GPT needs, so it builds without ReproTraining
+        .executableTarget(
+            name: "charlm-bench",
+            dependencies: [
+                .product(name: "ReproNN", package: "Repro"),
+                .product(name: "ReproRandom", package: "Repro"),
+                .product(name: "ReproTensor", package: "Repro"),
+            ]
+        ),
     ]
 )

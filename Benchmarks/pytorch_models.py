@@ -1,4 +1,5 @@
-"""The two models of train-bench in PyTorch, for Benchmarks/train_vs_pytorch.py.
+"""The models of train-bench and charlm-bench in PyTorch, for Benchmarks/train_vs_pytorch.py and
+charlm_vs_pytorch.py (charlm: see the comment above CausalSelfAttention below).
 
 digits: Repro's built-in recipe (Sources/ReproRuns/Recipe.swift with the defaults of
     TrainingConfiguration.swift): the 1797 digits, 359 held out (validation fraction 0.2), the 1438
@@ -168,3 +169,141 @@ def checkpoint_write(recipe, path):
                     "schedule": recipe.schedule.state_dict(), "step": recipe.steps}, f)
         f.flush()
         os.fsync(f.fileno())
+
+
+# charlm (issue 13): nanoGPT's model.py (GPT, Block, MLP, CausalSelfAttention), as configured for
+# Repro's ReproNN.GPT: 4 layers, 4 heads, width 128, context 64, vocabulary 65, dropout 0, biases
+# on (nanoGPT's default bias=True), GELU(approximate='tanh') as Repro's TransformerBlock uses
+# (nanoGPT's nn.GELU() is the erf form), weight tying, nanoGPT's init and configure_optimizers
+# (AdamW lr 1e-3, betas (0.9, 0.99), weight decay 0.1 on the >= 2-D parameters only; on the CPU
+# neither fused nor foreach). A step is CharLM.step below, the same calls as charlm-bench's.
+# Repro's AdamW decays every parameter (biases and norms too: 6.5 k of 0.8 M elements more work).
+
+class CausalSelfAttention(nn.Module):
+    """nanoGPT's, with the choice of path explicit: `flash` True is F.scaled_dot_product_attention
+    (is_causal=True: PyTorch's CPU flash kernel), False the masked-softmax path nanoGPT falls back to."""
+
+    def __init__(self, width, heads, context, dropout, flash):
+        super().__init__()
+        self.c_attn = nn.Linear(width, 3 * width)
+        self.c_proj = nn.Linear(width, width)
+        self.attn_dropout = nn.Dropout(dropout)
+        self.resid_dropout = nn.Dropout(dropout)
+        self.n_head, self.n_embd, self.dropout, self.flash = heads, width, dropout, flash
+        if not flash:
+            self.register_buffer("bias", torch.tril(torch.ones(context, context)).view(1, 1, context, context))
+
+    def forward(self, x):
+        B, T, C = x.size()
+        q, k, v = self.c_attn(x).split(self.n_embd, dim=2)
+        k = k.view(B, T, self.n_head, C // self.n_head).transpose(1, 2)
+        q = q.view(B, T, self.n_head, C // self.n_head).transpose(1, 2)
+        v = v.view(B, T, self.n_head, C // self.n_head).transpose(1, 2)
+        if self.flash:
+            y = F.scaled_dot_product_attention(q, k, v, attn_mask=None,
+                                               dropout_p=self.dropout if self.training else 0, is_causal=True)
+        else:
+            att = (q @ k.transpose(-2, -1)) * (1.0 / math.sqrt(k.size(-1)))
+            att = att.masked_fill(self.bias[:, :, :T, :T] == 0, float("-inf"))
+            att = F.softmax(att, dim=-1)
+            att = self.attn_dropout(att)
+            y = att @ v
+        y = y.transpose(1, 2).contiguous().view(B, T, C)
+        return self.resid_dropout(self.c_proj(y))
+
+
+class MLP(nn.Module):
+    def __init__(self, width, dropout):
+        super().__init__()
+        self.c_fc = nn.Linear(width, 4 * width)
+        self.gelu = nn.GELU(approximate="tanh")
+        self.c_proj = nn.Linear(4 * width, width)
+        self.dropout = nn.Dropout(dropout)
+
+    def forward(self, x):
+        return self.dropout(self.c_proj(self.gelu(self.c_fc(x))))
+
+
+class Block(nn.Module):
+    def __init__(self, width, heads, context, dropout, flash):
+        super().__init__()
+        self.ln_1 = nn.LayerNorm(width)
+        self.attn = CausalSelfAttention(width, heads, context, dropout, flash)
+        self.ln_2 = nn.LayerNorm(width)
+        self.mlp = MLP(width, dropout)
+
+    def forward(self, x):
+        x = x + self.attn(self.ln_1(x))
+        return x + self.mlp(self.ln_2(x))
+
+
+class GPT(nn.Module):
+    def __init__(self, vocab=65, context=64, layers=4, heads=4, width=128, dropout=0.0, flash=False):
+        super().__init__()
+        self.context = context
+        self.transformer = nn.ModuleDict(dict(
+            wte=nn.Embedding(vocab, width),
+            wpe=nn.Embedding(context, width),
+            drop=nn.Dropout(dropout),
+            h=nn.ModuleList([Block(width, heads, context, dropout, flash) for _ in range(layers)]),
+            ln_f=nn.LayerNorm(width),
+        ))
+        self.lm_head = nn.Linear(width, vocab, bias=False)
+        self.transformer.wte.weight = self.lm_head.weight  # weight tying
+        self.apply(self._init_weights)
+        for name, p in self.named_parameters():
+            if name.endswith("c_proj.weight"):
+                torch.nn.init.normal_(p, mean=0.0, std=0.02 / math.sqrt(2 * layers))
+
+    def _init_weights(self, module):
+        if isinstance(module, nn.Linear):
+            torch.nn.init.normal_(module.weight, mean=0.0, std=0.02)
+            if module.bias is not None:
+                torch.nn.init.zeros_(module.bias)
+        elif isinstance(module, nn.Embedding):
+            torch.nn.init.normal_(module.weight, mean=0.0, std=0.02)
+
+    def forward(self, idx, targets):
+        b, t = idx.size()
+        pos = torch.arange(0, t, dtype=torch.long, device=idx.device)
+        x = self.transformer.drop(self.transformer.wte(idx) + self.transformer.wpe(pos))
+        for block in self.transformer.h:
+            x = block(x)
+        logits = self.lm_head(self.transformer.ln_f(x))
+        return logits, F.cross_entropy(logits.view(-1, logits.size(-1)), targets.view(-1), ignore_index=-1)
+
+    def configure_optimizers(self, weight_decay, learning_rate, betas):
+        params = {name: p for name, p in self.named_parameters() if p.requires_grad}
+        groups = [{"params": [p for p in params.values() if p.dim() >= 2], "weight_decay": weight_decay},
+                  {"params": [p for p in params.values() if p.dim() < 2], "weight_decay": 0.0}]
+        return torch.optim.AdamW(groups, lr=learning_rate, betas=betas)  # fused only on CUDA in nanoGPT
+
+
+class CharLM:
+    """The charlm step: zero_grad, forward in train mode, cross-entropy, loss.item(), backward, step,
+    on one batch of 32 random sequences drawn once (as charlm-bench's)."""
+
+    def __init__(self, flash=False, seed=42, batch=32, vocab=65, context=64):
+        torch.manual_seed(seed)
+        self.model = GPT(vocab=vocab, context=context, flash=flash)
+        self.model.train()
+        self.optimizer = self.model.configure_optimizers(weight_decay=0.1, learning_rate=1e-3, betas=(0.9, 0.99))
+        tokens = torch.randint(0, vocab, (batch, context + 1))
+        self.inputs, self.targets = tokens[:, :-1].contiguous(), tokens[:, 1:].contiguous()
+        self.steps = 0
+
+    def step(self):
+        self.optimizer.zero_grad(set_to_none=True)
+        _, loss = self.model(self.inputs, self.targets)
+        if not math.isfinite(loss.item()):
+            raise RuntimeError(f"charlm diverged at step {self.steps}")
+        loss.backward()
+        self.optimizer.step()
+        self.steps += 1
+
+
+class CharLMFlash(CharLM):
+    """The same step with F.scaled_dot_product_attention (nanoGPT's default when PyTorch has it)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(flash=True, **kwargs)

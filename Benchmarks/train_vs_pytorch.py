@@ -42,7 +42,7 @@ import time
 HERE = pathlib.Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
-from benchlib import cpu_model  # noqa: E402
+from benchlib import ask, cpu_model, profile, uptime  # noqa: E402
 
 MODELS = ["digits", "mlp"]
 PAIRS = 6  # paired short blocks against PyTorch per round, model and thread count
@@ -94,19 +94,6 @@ def torch_worker(threads):
         shutil.rmtree(scratch, ignore_errors=True)
 
 
-def ask(worker, line):
-    worker.stdin.write(line + "\n")
-    worker.stdin.flush()
-    answer = worker.stdout.readline()
-    if not answer:
-        raise SystemExit(f"worker {worker.args} ended without answering {line!r}")
-    return json.loads(answer)
-
-
-def uptime():
-    return subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
-
-
 def build():
     scratch = HERE / ".build"
     subprocess.run(["swift", "build", "-c", "release", "--package-path", str(HERE), "--scratch-path", str(scratch),
@@ -130,45 +117,6 @@ def end_to_end(repro, threads):
         return seconds, result.stdout.strip()
     finally:
         shutil.rmtree(directory, ignore_errors=True)
-
-
-def demangle(names):
-    try:
-        result = subprocess.run(["swift", "demangle", "--simplified", "--compact"], input="\n".join(names),
-                                capture_output=True, text=True, check=True)
-        out = result.stdout.splitlines()
-        return out if len(out) == len(names) else names
-    except (OSError, subprocess.CalledProcessError):
-        return names
-
-
-def profile(binary, model, seconds=8, top=15):
-    """Top `top` self-time symbols of train-bench's steps of `model` under perf record -g."""
-    if not shutil.which("perf"):
-        return None, "perf not found"
-    scratch = tempfile.mkdtemp(prefix="train-bench-perf-")
-    data = os.path.join(scratch, "perf.data")
-    try:
-        record = ["perf", "record", "-g", "-F", "2000", "-o", data, "--", str(binary), "--profile", model,
-                  str(seconds)]
-        subprocess.run(record, check=True, capture_output=True)
-        report = subprocess.run(["perf", "report", "-i", data, "--no-children", "--sort", "dso,symbol", "--stdio",
-                                 "-g", "none", "--percent-limit", "0.3"], check=True, capture_output=True,
-                                text=True).stdout
-        rows = []
-        for line in report.splitlines():
-            match = re.match(r"\s*([\d.]+)%\s+(\S+)\s+\[[.k]\]\s+(.*)$", line)
-            if match:
-                # perf prints empty IPC columns ("-  -") after the symbol.
-                name = re.sub(r"(\s+-)+\s*$", "", match.group(3)).strip()
-                rows.append((float(match.group(1)), match.group(2), name))
-        rows = rows[:top]
-        names = demangle([r[2] for r in rows])
-        shown = ["perf", "record", "-g", "-F", "2000", "--", "Benchmarks/.build/release/train-bench",
-                 "--profile", model, str(seconds)]
-        return [(share, dso, name) for (share, dso, _), name in zip(rows, names)], " ".join(shown)
-    finally:
-        shutil.rmtree(scratch, ignore_errors=True)
 
 
 def main():

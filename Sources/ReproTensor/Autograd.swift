@@ -80,8 +80,11 @@ extension Tensor {
             for (input, gradIn) in zip(node.inputs, node.backward(gradOut)) {
                 guard input.requiresGrad, let gradIn else { continue }
                 let key = ObjectIdentifier(input)
-                if var sum = pending[key] {
-                    for i in sum.indices { sum[i] += gradIn[i] }
+                if var sum = pending.removeValue(forKey: key) {
+                    // Uniquely referenced once out of the dictionary: added in place, in order.
+                    sum.withUnsafeMutableBufferPointer { total in
+                        Elementwise.binary(.add, total.baseAddress!, gradIn, into: total.baseAddress!, count: total.count)
+                    }
                     pending[key] = sum
                 } else {
                     pending[key] = gradIn
@@ -92,7 +95,9 @@ extension Tensor {
 
     private func accumulateGrad(_ gradient: [Float]) {
         if let grad {
-            for i in grad.scalars.indices { grad.scalars[i] += gradient[i] }
+            grad.scalars.withUnsafeMutableBufferPointer { total in
+                Elementwise.binary(.add, total.baseAddress!, gradient, into: total.baseAddress!, count: total.count)
+            }
         } else {
             grad = Tensor(validShape: shape, scalars: gradient)
         }

@@ -149,11 +149,31 @@ extension Tensor {
                 let dFull = full.requiresGrad ? g : nil
                 return rowIsLeft ? [dRow, dFull] : [dFull, dRow]
             }
+            if !row.requiresGrad, !rowIsLeft || kernel == .mul {
+                // Only the full (left) operand's gradient: g, g·row or g/row per element, the same
+                // single operation binaryBackward performs, without repeating the row.
+                let dFull: [Float]? = switch kernel {
+                case .add, .sub: g
+                case .mul, .div: Tensor.filled(n) {
+                    if cols == 1 {
+                        Elementwise.binary(kernel, g, scalar: row.scalars[0], into: $0, count: n)
+                    } else {
+                        Elementwise.binary(kernel, g, row: row.scalars, into: $0, rows: rows, cols: cols)
+                    }
+                }
+                }
+                return rowIsLeft ? [nil, dFull] : [dFull, nil]
+            }
             var dFull: [Float]? = full.requiresGrad ? Array(repeating: 0, count: n) : nil
             var dRows: [Float]? = row.requiresGrad ? Array(repeating: 0, count: n) : nil
             // add and sub read neither operand; mul and div need the row at every position.
-            let repeated = kernel == .add || kernel == .sub
-                ? full.scalars : (0..<rows).reduce(into: [Float]()) { acc, _ in acc += row.scalars }
+            var repeated = full.scalars
+            if kernel == .mul || kernel == .div {
+                repeated = [Float](unsafeUninitializedCapacity: n) { buffer, initialized in
+                    for r in 0..<rows { (buffer.baseAddress! + r * cols).initialize(from: row.scalars, count: cols) }
+                    initialized = n
+                }
+            }
             dFull.withUnsafeMutableOptionalPointer { pFull in
                 dRows.withUnsafeMutableOptionalPointer { pRows in
                     Elementwise.binaryBackward(kernel, full.scalars, repeated, gradOutput: g, gradA: pFull, gradB: pRows,

@@ -31,11 +31,17 @@ extension Tensor {
         let (s0, s1, s2, s3) = (strides[order[0]], strides[order[1]], strides[order[2]], strides[order[3]])
         return Tensor.filled(x.count) { out in
             x.withUnsafeBufferPointer { x in
+                let x = x.baseAddress!
                 var o = 0
                 for i0 in 0..<n0 {
                     for i1 in 0..<n1 {
                         for i2 in 0..<n2 {
                             let base = i0 * s0 + i1 * s1 + i2 * s2
+                            if s3 == 1 {  // the last axis stays last: one contiguous run
+                                (out + o).update(from: x + base, count: n3)
+                                o += n3
+                                continue
+                            }
                             for i3 in 0..<n3 {
                                 out[o] = x[base + i3 * s3]
                                 o += 1

@@ -48,11 +48,18 @@ public final class ConsoleProgress: TrainingProgress {
             let filled = totalSteps == 0 ? width : width * step / totalSteps
             let bar = String(repeating: "█", count: filled) + String(repeating: "·", count: width - filled)
             write("\r\u{1B}[2Kepoch \(epoch + 1)/\(epochs) \(bar) step \(step)/\(totalSteps) "
-                  + "loss \(format(loss)) \(Int(rate)) steps/s")
+                  + "loss \(format(loss)) \(Self.format(rate: rate))")
             onBar = true
         } else if step == totalSteps || step % max(1, totalSteps / 10) == 0 {
-            write("step \(step)/\(totalSteps) epoch \(epoch + 1)/\(epochs) loss \(format(loss)) (\(Int(rate)) steps/s)\n")
+            write("step \(step)/\(totalSteps) epoch \(epoch + 1)/\(epochs) loss \(format(loss)) (\(Self.format(rate: rate)))\n")
         }
+    }
+
+    /// `123 steps/s`, `2.4 steps/s`, or `0.64 steps/s`: two significant digits below 10.
+    static func format(rate: Double) -> String {
+        guard rate.isFinite else { return "- steps/s" }
+        if rate >= 10 { return "\(Int(rate)) steps/s" }
+        return String(format: rate >= 1 ? "%.1f steps/s" : "%.2f steps/s", rate)
     }
 
     /// A metric whose name ends in `accuracy` is shown in percent, others as they are.

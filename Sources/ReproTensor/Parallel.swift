@@ -22,13 +22,18 @@ public enum Parallel {
         get {
             if let n = scoped { return n }
             if let n = configured.withLock({ $0 }) { return n }
-            return environmentThreadCount ?? ProcessInfo.processInfo.activeProcessorCount
+            return defaultThreadCount
         }
         set {
             precondition(newValue >= 1, "thread count must be at least 1, got \(newValue)")
             configured.withLock { $0 = newValue }
         }
     }
+
+    /// `REPRO_NUM_THREADS`, or else the active core count, read once: Foundation's
+    /// `activeProcessorCount` reads cgroup files on Linux at every call, which cost half of a
+    /// training step's time when asked at every kernel launch.
+    static let defaultThreadCount = environmentThreadCount ?? max(1, ProcessInfo.processInfo.activeProcessorCount)
 
     /// `REPRO_NUM_THREADS`, when it holds a positive integer.
     public static let environmentThreadCount: Int? = {

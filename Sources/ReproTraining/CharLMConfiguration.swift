@@ -6,8 +6,10 @@ import ReproRuns
 /// settings (epochs, batch size, checkpoints) are in ``ReproRuns/TrainingConfiguration``.
 ///
 /// The defaults are a small nanoGPT (`shakespeare_char` scaled down to train in a few minutes on
-/// two cores): 4 layers, 4 heads, width 128, context 64, AdamW (lr 1e-3, betas 0.9/0.99, weight
-/// decay 0.1 on matrices only), 100 steps of linear warmup, then cosine decay to 1e-4.
+/// two cores): 4 layers, 4 heads, width 128, context 64, AdamW (lr 3e-3, betas 0.9/0.99, weight
+/// decay 0.1 on matrices only), 100 steps of linear warmup, then cosine decay to 3e-4 (a tenth, as
+/// nanoGPT's `min_lr`). On the embedded text, 8 epochs of 32 sequences (928 steps) reach a
+/// validation loss of about 1.7 per character.
 public struct CharLMConfiguration: Codable, Sendable, Hashable {
     /// Where the text comes from.
     public enum Corpus: Codable, Sendable, Hashable {
@@ -44,9 +46,9 @@ public struct CharLMConfiguration: Codable, Sendable, Hashable {
     /// Dropout while training (nanoGPT's `shakespeare_char`: 0.2; 0 trains faster on a short budget).
     public var dropout: Double = 0
     /// AdamW's peak learning rate.
-    public var learningRate: Double = 1e-3
+    public var learningRate: Double = 3e-3
     /// The rate the cosine decays to.
-    public var minLearningRate: Double = 1e-4
+    public var minLearningRate: Double = 3e-4
     /// AdamW's decoupled weight decay, on weight matrices and embeddings only (not on biases and
     /// norms), as nanoGPT's `configure_optimizers`.
     public var weightDecay: Double = 0.1

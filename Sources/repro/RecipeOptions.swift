@@ -6,13 +6,13 @@ import Repro
 struct RecipeOptions: ParsableArguments {
     @Option(name: .customLong("recipe"), help: "classifier (default: digits or a dataset file) or charlm (a character-level GPT).")
     var recipeName: String?
-    @Option(parsing: .unconditional, help: "Epochs to train (default 10; charlm 5).")
+    @Option(parsing: .unconditional, help: "Epochs to train (default 10; charlm 8).")
     var epochs: Int?
     @Option(name: .customLong("max-steps"), parsing: .unconditional, help: "Stop after this many optimizer steps.")
     var maxSteps: Int?
     @Option(name: .customLong("batch-size"), parsing: .unconditional, help: "Samples per step (default 64; charlm 32 sequences).")
     var batchSize: Int?
-    @Option(parsing: .unconditional, help: "The learning rate (default 0.05 for sgd, 0.001 for adam/adamw and charlm).")
+    @Option(parsing: .unconditional, help: "The learning rate (default 0.05 for sgd, 0.001 for adam/adamw, 0.003 for charlm, which decays to a tenth).")
     var lr: Double?
     @Option(help: "mlp or cnn (default mlp).")
     var model: String?
@@ -118,7 +118,7 @@ struct RecipeOptions: ParsableArguments {
             if let dropout { settings.dropout = dropout }
             if let lr {
                 settings.learningRate = lr
-                settings.minLearningRate = min(settings.minLearningRate, lr / 10)
+                settings.minLearningRate = lr / 10  // nanoGPT: min_lr = learning_rate / 10
             }
             if let weightDecay { settings.weightDecay = weightDecay }
             try settings.validate()

@@ -32,13 +32,17 @@ import Testing
         return (scratch.file("run"), digest)
     }
 
-    @Test(arguments: [["--threads", "1", "--workers", "2"], ["--threads", "3", "--workers", "0"]])
-    func anotherProcessThreadsAndWorkersGiveTheSameDigest(_ runtime: [String]) async throws {
+    /// G1–G4: another process, with the hash seed random or fixed (`SWIFT_DETERMINISTIC_HASHING`
+    /// unset or set), other thread counts and other worker counts.
+    @Test(arguments: [(["--threads", "1", "--workers", "2"], nil), (["--threads", "3", "--workers", "0"], "1")] as [([String], String?)])
+    func anotherProcessHashSeedThreadsAndWorkersGiveTheSameDigest(_ runtime: [String], _ hashing: String?) async throws {
         let reference = try await Self.reference.value
         try await withScratch("charlm-g1") { scratch in
             let result = try await Repro.run(["train"] + Self.flags(try Self.writeText(scratch))
-                                             + ["--out", scratch.file("run"), "--quiet"] + runtime, logs: scratch.file("logs"))
-            #expect(result.status == 0 && result.digest == reference.digest, "\(runtime): \(result.summary)")
+                                             + ["--out", scratch.file("run"), "--quiet"] + runtime,
+                                             environment: Repro.environment(["SWIFT_DETERMINISTIC_HASHING": hashing]),
+                                             logs: scratch.file("logs"))
+            #expect(result.status == 0 && result.digest == reference.digest, "\(runtime), hashing \(hashing ?? "unset"): \(result.summary)")
             #expect(result.stdout.contains("validation loss"), "\(result.stdout)")
         }
     }

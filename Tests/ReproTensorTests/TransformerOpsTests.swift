@@ -59,6 +59,27 @@ import ReproRandom
         }
     }
 
+    /// Every batch entry of a batched product is the naive reference's product of that entry, bit
+    /// for bit, in both forms and for their gradients' products.
+    @Test func batchedProductsEqualTheNaiveReferencePerEntry() throws {
+        let x = try normalInputs(seed: 780, [[3, 2, 37, 19], [3, 2, 19, 41], [3, 2, 41, 19]])
+        let (batch, m, k, n) = (6, 37, 19, 41)
+        for (product, transposed) in [(try x[0].batchedMatmul(x[1]), false), (try x[0].batchedMatmul(transposed: x[2]), true)] {
+            #expect(product.shape == [3, 2, m, n])
+            let b = transposed ? x[2] : x[1]
+            for e in 0..<batch {
+                var expected = [Float](repeating: 0, count: m * n)
+                Array(x[0].scalars[(e * m * k)..<((e + 1) * m * k)]).withUnsafeBufferPointer { pa in
+                    Array(b.scalars[(e * k * n)..<((e + 1) * k * n)]).withUnsafeBufferPointer { pb in
+                        matmulNaive(pa.baseAddress!, pb.baseAddress!, &expected, m: m, n: n, k: k, transposeB: transposed)
+                    }
+                }
+                #expect(Array(product.scalars[(e * m * n)..<((e + 1) * m * n)]).map(\.bitPattern) == expected.map(\.bitPattern),
+                        "entry \(e), transposed \(transposed)")
+            }
+        }
+    }
+
     @Test func causalSoftmaxRowIsTheSoftmaxOfItsPrefixAndIgnoresTheMaskedElements() throws {
         let scores = try normalInputs(seed: 760, [[2, 37, 37]])[0]
         var poisoned = scores.scalars

@@ -9,10 +9,10 @@ struct SampleCommand: ParsableCommand {
         commandName: "sample",
         abstract: "Continue a prompt with the character-level GPT of a finished charlm run.",
         discussion: """
-            The text is a pure function of the run's weights and these arguments: the same in every
-            process and for any --threads. Several prompts (--prompt given more than once, or --prompts
-            FILE with one prompt per line) are sampled in one batch, and each gets exactly the text it
-            gets alone. Each prompt draws from numpy's default_rng(--seed); --temperature 0 always
+            The text is a pure function of the run's weights and these arguments: the same in every \
+            process and for any --threads. Several prompts (--prompt given more than once, or --prompts \
+            FILE with one prompt per line) are sampled in one batch, and each gets exactly the text it \
+            gets alone. Each prompt draws from numpy's default_rng(--seed); --temperature 0 always \
             takes the most likely character. Without a prompt, the text starts from a newline.
             """
     )

@@ -19,33 +19,6 @@
 // are ``Reduce``'s blocked sums, whose order depends on C only; the sums over rows (dw, db) are
 // ``Reduce/sum(_:outer:axis:inner:into:)``'s, whose order depends on the row count only.
 
-extension LayerNormKernel {
-    /// The forward pass by the formulas above, one row at a time, each sum in index order from 0
-    /// on one thread: the reference. `mean` and `rstd` (one per row) may be nil.
-    public static func forwardNaive(
-        _ x: UnsafePointer<Float>, weight: UnsafePointer<Float>?, bias: UnsafePointer<Float>?,
-        rows: Int, cols: Int, eps: Float, into y: UnsafeMutablePointer<Float>,
-        mean: UnsafeMutablePointer<Float>? = nil, rstd: UnsafeMutablePointer<Float>? = nil
-    ) {
-        for r in 0..<rows {
-            let (row, out) = (x + r * cols, y + r * cols)
-            var sum: Float = 0
-            for i in 0..<cols { sum += row[i] }
-            let m = sum / Float(cols)
-            var squares: Float = 0
-            for i in 0..<cols { squares += (row[i] - m) * (row[i] - m) }
-            let s = 1 / (squares / Float(cols) + eps).squareRoot()
-            for i in 0..<cols {
-                let normalized = (row[i] - m) * s
-                let scaled = weight.map { normalized * $0[i] } ?? normalized
-                out[i] = bias.map { scaled + $0[i] } ?? scaled
-            }
-            mean?[r] = m
-            rstd?[r] = s
-        }
-    }
-}
-
 /// Layer normalization kernels (PyTorch `F.layer_norm(x, (cols,), weight, bias, eps)`).
 ///
 /// Rows run in parallel; each row's sums are blocked sums whose order depends on `cols` only.
@@ -121,6 +94,33 @@ public enum LayerNormKernel {
                 }
                 Reduce.sum(products, outer: 1, axis: rows, inner: cols, into: dweight)
             }
+        }
+    }
+}
+
+extension LayerNormKernel {
+    /// The forward pass by the formulas above, one row at a time, each sum in index order from 0
+    /// on one thread: the reference. `mean` and `rstd` (one per row) may be nil.
+    public static func forwardNaive(
+        _ x: UnsafePointer<Float>, weight: UnsafePointer<Float>?, bias: UnsafePointer<Float>?,
+        rows: Int, cols: Int, eps: Float, into y: UnsafeMutablePointer<Float>,
+        mean: UnsafeMutablePointer<Float>? = nil, rstd: UnsafeMutablePointer<Float>? = nil
+    ) {
+        for r in 0..<rows {
+            let (row, out) = (x + r * cols, y + r * cols)
+            var sum: Float = 0
+            for i in 0..<cols { sum += row[i] }
+            let m = sum / Float(cols)
+            var squares: Float = 0
+            for i in 0..<cols { squares += (row[i] - m) * (row[i] - m) }
+            let s = 1 / (squares / Float(cols) + eps).squareRoot()
+            for i in 0..<cols {
+                let normalized = (row[i] - m) * s
+                let scaled = weight.map { normalized * $0[i] } ?? normalized
+                out[i] = bias.map { scaled + $0[i] } ?? scaled
+            }
+            mean?[r] = m
+            rstd?[r] = s
         }
     }
 }

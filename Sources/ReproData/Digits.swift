@@ -29,27 +29,16 @@ public enum Digits {
     /// - Throws: ``DataError`` when the embedded copy does not decompress or fails its checksum
     ///   (a damaged build; rebuilding from a clean checkout restores it).
     public static func load() throws -> TensorDataset {
-        guard let compressed = Data(base64Encoded: compressedBase64, options: .ignoreUnknownCharacters) else {
-            throw DataError(source: source, "the embedded data is not valid base64; the build is damaged, "
-                            + "rebuild from a clean checkout")
-        }
-        return try decode(Array(compressed), source: source)
+        try parse(try EmbeddedFile.bytes(base64: compressedBase64, sha256: sha256, source: source, what: "data"), source: source)
     }
 
     /// Decompresses, verifies and parses a copy of the digits file.
     static func decode(_ compressed: [UInt8], source: String) throws -> TensorDataset {
-        let text: [UInt8]
-        do {
-            text = try Gzip.decompress(compressed, source: source)
-        } catch {
-            throw DataError(source: source, location: "offset \(error.offset)",
-                            "the embedded data is corrupted: \(error.message)")
-        }
-        let digest = SHA256.hexDigest(of: text)
-        guard digest == sha256 else {
-            throw DataError(source: source, "the embedded data is corrupted: expected sha256 \(sha256) of the "
-                            + "decompressed text, found \(digest); rebuild from a clean checkout")
-        }
+        try parse(try EmbeddedFile.decompress(compressed, sha256: sha256, source: source, what: "data"), source: source)
+    }
+
+    /// Parses the verified CSV text.
+    private static func parse(_ text: [UInt8], source: String) throws -> TensorDataset {
         let dataset = try CSVReader.parse(text, source: source, labelColumn: .last, header: .absent,
                                           classCount: classCount)
         guard dataset.count == count, dataset.featureShape == [height * width] else {

@@ -23,27 +23,12 @@ public enum Shakespeare {
     /// - Throws: ``DataError`` when the embedded copy does not decompress or fails its checksum
     ///   (a damaged build; rebuilding from a clean checkout restores it).
     public static func text() throws -> String {
-        guard let compressed = Data(base64Encoded: compressedBase64, options: .ignoreUnknownCharacters) else {
-            throw DataError(source: source, "the embedded text is not valid base64; the build is damaged, "
-                            + "rebuild from a clean checkout")
-        }
-        return try decode(Array(compressed), source: source)
+        String(decoding: try EmbeddedFile.bytes(base64: compressedBase64, sha256: sha256, source: source, what: "text"),
+               as: UTF8.self)
     }
 
     /// Decompresses and verifies a gzip copy of the text.
     static func decode(_ compressed: [UInt8], source: String) throws -> String {
-        let bytes: [UInt8]
-        do {
-            bytes = try Gzip.decompress(compressed, source: source)
-        } catch {
-            throw DataError(source: source, location: "offset \(error.offset)",
-                            "the embedded text is corrupted: \(error.message)")
-        }
-        let digest = SHA256.hexDigest(of: bytes)
-        guard digest == sha256 else {
-            throw DataError(source: source, "the embedded text is corrupted: expected sha256 \(sha256), found "
-                            + "\(digest); rebuild from a clean checkout")
-        }
-        return String(decoding: bytes, as: UTF8.self)
+        String(decoding: try EmbeddedFile.decompress(compressed, sha256: sha256, source: source, what: "text"), as: UTF8.self)
     }
 }

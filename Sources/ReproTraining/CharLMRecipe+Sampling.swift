@@ -5,8 +5,9 @@ import ReproRuns
 import ReproTensor
 
 extension CharLMRecipe {
-    /// The longest text ``sample(_:prompts:tokens:seed:temperature:)`` generates per prompt.
-    public static let maxSampleTokens = 1 << 20
+    /// The longest text ``sample(_:prompts:tokens:seed:temperature:)`` generates per prompt (each
+    /// character is one forward pass: 65,536 take minutes with the default model).
+    public static let maxSampleTokens = 1 << 16
 
     /// Continues each prompt by `tokens` characters drawn from `model` (nanoGPT's `generate`):
     /// at each step the model reads the last `contextLength` characters of the text so far, and the
@@ -107,10 +108,14 @@ extension CharLMRecipe {
         var generator = Generator(PCG64(seed: 0))  // overwritten by the weights
         let model = try GPT(recipe.modelConfiguration, using: &generator)
         let weights = try SafeTensorsFile(contentsOf: directory.modelFile)
-        try model.load(try model.namedParameters.map { name, parameter in
-            let (shape, values) = try weights.values(name, as: Float.self)
-            return (name, try Tensor(shape: shape, scalars: values))
-        })
+        do {
+            try model.load(try model.namedParameters.map { name, parameter in
+                let (shape, values) = try weights.values(name, as: Float.self)
+                return (name, try Tensor(shape: shape, scalars: values))
+            })
+        } catch {
+            throw TrainingError(message: "\(directory.modelFile) does not fit the model \(directory.startFile) describes: \(error)")
+        }
         return (recipe, model)
     }
 }

@@ -33,13 +33,13 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
-        .package(url: "https://github.com/apple/swift-crypto", from: "4.0.0"),
     ],
     targets: [
         .target(name: "ReproRandom", swiftSettings: cpuSettings),
         .target(name: "ReproTensor", dependencies: ["ReproRandom"], swiftSettings: cpuSettings),
-        .target(name: "ReproData", dependencies: ["ReproRandom", "ReproTensor", .product(name: "Crypto", package: "swift-crypto")],
-                swiftSettings: cpuSettings),
+        // SHA-256 in C: the SHA instructions through intrinsics, which Swift cannot reach.
+        .target(name: "CSHA256"),
+        .target(name: "ReproData", dependencies: ["ReproRandom", "ReproTensor", "CSHA256"], swiftSettings: cpuSettings),
         .target(name: "ReproNN", dependencies: ["ReproRandom", "ReproTensor"], swiftSettings: cpuSettings),
         .target(name: "ReproRuns", dependencies: ["ReproRandom", "ReproTensor", "ReproData", "ReproNN"],
                 swiftSettings: cpuSettings),

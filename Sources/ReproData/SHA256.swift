@@ -1,10 +1,11 @@
-import Crypto
+import CSHA256
 
 /// SHA-256 (FIPS 180-4), incremental: checksums of embedded data, files, checkpoints and runs.
+/// Digests equal Python's `hashlib.sha256` and `sha256sum`.
 ///
-/// The hashing is swift-crypto's (BoringSSL, with the CPU's SHA instructions where it has them:
-/// 1.2 GB/s here against 187 MB/s for a plain Swift implementation), behind the small API the
-/// rest of Repro uses.
+/// The compression function is C (`Sources/CSHA256`): with the CPU's SHA instructions where it
+/// has them (x86-64 SHA extensions, picked at run time) and portable code elsewhere. It replaced
+/// swift-crypto, whose BoringSSL was two thirds of a first build, for one function.
 ///
 /// ```swift
 /// var hash = SHA256()
@@ -13,21 +14,37 @@ import Crypto
 /// SHA256.hexDigest(of: bytes)           // "e3b0c442…" for no bytes
 /// ```
 public struct SHA256: Sendable {
-    private var hasher = Crypto.SHA256()
+    /// Which compression function hashes: `.fastest` (the SHA instructions where the CPU has
+    /// them) or `.portable` (always the plain C code; tests compare the two).
+    public enum Implementation: Sendable {
+        case fastest, portable
+    }
 
-    public init() {}
+    private var context = repro_sha256_context()
+
+    public init(_ implementation: Implementation = .fastest) {
+        repro_sha256_init(&context, implementation == .portable ? 1 : 0)
+    }
+
+    /// Whether `.fastest` uses the CPU's SHA instructions on this machine.
+    public static var usesHardware: Bool { repro_sha256_has_hardware() != 0 }
 
     /// Appends `bytes` to the message.
     public mutating func update<Bytes: Sequence<UInt8>>(_ bytes: Bytes) {
         let handled: Void? = bytes.withContiguousStorageIfAvailable { buffer in
-            hasher.update(bufferPointer: UnsafeRawBufferPointer(buffer))
+            repro_sha256_update(&context, buffer.baseAddress, buffer.count)
         }
-        if handled == nil { hasher.update(data: Array(bytes)) }
+        if handled == nil {
+            let copy = Array(bytes)
+            copy.withUnsafeBufferPointer { repro_sha256_update(&context, $0.baseAddress, $0.count) }
+        }
     }
 
     /// The 32-byte digest of everything appended.
     public consuming func finalize() -> [UInt8] {
-        Array(hasher.finalize())
+        var digest = [UInt8](repeating: 0, count: 32)
+        digest.withUnsafeMutableBufferPointer { repro_sha256_final(&context, $0.baseAddress!) }
+        return digest
     }
 
     /// The digest of `bytes` as 64 lowercase hexadecimal digits (`sha256sum`'s output).

@@ -63,5 +63,7 @@ let package = Package(
                 .product(name: "ReproTensor", package: "Repro"),
             ]
         ),
+        // python3 Benchmarks/hash_vs_hashlib.py  (writes results/hash.md)
+        .executableTarget(name: "hash-bench", dependencies: [.product(name: "ReproData", package: "Repro")]),
     ]
 )

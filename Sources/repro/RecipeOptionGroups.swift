@@ -39,13 +39,17 @@ struct LoopOptions: ParsableArguments {
 
     /// The names of the flags given.
     var given: [String] {
-        let values: [(String, Any?)] = [
+        givenFlags([
             ("--epochs", epochs), ("--max-steps", maxSteps), ("--batch-size", batchSize), ("--lr", lr),
             ("--dropout", dropout), ("--weight-decay", weightDecay), ("--checkpoint-every", checkpointEvery),
             ("--clip-grad-norm", clipGradNorm), ("--accumulate", accumulate),
-        ]
-        return values.compactMap { $0.1 == nil ? nil : $0.0 }
+        ])
     }
+}
+
+/// The flags of `values` that have a value.
+private func givenFlags(_ values: [(flag: String, value: Any?)]) -> [String] {
+    values.compactMap { $0.value == nil ? nil : $0.flag }
 }
 
 /// The settings only the classifier recipe has.
@@ -73,12 +77,11 @@ struct ClassifierOptions: ParsableArguments {
 
     /// The names of the flags given.
     var given: [String] {
-        let values: [(String, Any?)] = [
+        givenFlags([
             ("--dataset", dataset), ("--model", model), ("--hidden", hidden), ("--optimizer", optimizer),
             ("--schedule", schedule), ("--augment-shift", augmentShift), ("--augment-noise", augmentNoise),
             ("--data-seed", dataSeed),
-        ]
-        return values.compactMap { $0.1 == nil ? nil : $0.0 }
+        ])
     }
 }
 
@@ -100,11 +103,10 @@ struct CharLMOptions: ParsableArguments {
 
     /// The names of the flags given.
     var given: [String] {
-        let values: [(String, Any?)] = [
+        givenFlags([
             ("--text", text), ("--context", context), ("--layers", layers), ("--heads", heads), ("--width", width),
             ("--warmup", warmup),
-        ]
-        return values.compactMap { $0.1 == nil ? nil : $0.0 }
+        ])
     }
 }
 

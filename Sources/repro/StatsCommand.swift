@@ -11,7 +11,7 @@ struct StatsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "stats",
         abstract: "Statistics over a seed sweep: final metrics, per-step curves, an ablation against a baseline.",
-        usage: "repro stats <dir> ... [<options>]",
+        usage: "repro stats <directories> ... [<options>]",
         discussion: """
             Each DIR is a run or a sweep directory (its subdirectories are runs); all of them form one group. \
             Prints the final value of each validation metric (accuracy for the built-in recipe), the \
@@ -33,7 +33,7 @@ struct StatsCommand: ParsableCommand {
             """
     )
 
-    @Argument(help: ArgumentHelp("Runs or sweep directories (a sweep's subdirectories are runs).", valueName: "dir"))
+    @Argument(help: "Runs or sweep directories (a sweep's subdirectories are runs).")
     var directories: [String]
     @Option(help: ArgumentHelp("A baseline run or sweep directory to compare with (repeatable).", valueName: "dir"))
     var baseline: [String] = []

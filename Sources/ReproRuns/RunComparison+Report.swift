@@ -1,24 +1,34 @@
 extension RunComparison {
+    /// The widest line of ``report``, in characters.
+    static let width = 100
+
     /// The plain-text report `repro compare` prints: the two runs, the verdict and why, the
     /// digests, each log (lengths, first difference, per-column differences), the weights (per
     /// tensor and overall), the differing settings with their risk, and notes. The same
     /// comparison always gives the same text; runs are named by the paths they were loaded from.
+    /// No line is wider than ``width`` (100 characters): long lines wrap, a path longer than a line
+    /// loses its middle, and a wide table is split into tables that fit.
     public var report: String {
+        let width = Self.width
         var text = ""
         for (label, run) in [("A", a), ("B", b)] {
             let final = run.manifest.finalMetrics
             let headline = ValidationMetric.headline(metrics: run.metricNames)
-            text += "\(label)  \(run.directory.path)  (seed \(run.manifest.seed.seed), \(ReportFormat.plural(final.steps, "step")), "
-                + "final \(headline.label) \(ReportFormat.number(headline.finalValue(final) ?? .nan)))\n"
+            let path = ReportFormat.middleTruncated(run.directory.path, to: width - 3)
+            let details = "(seed \(run.manifest.seed.seed), \(ReportFormat.plural(final.steps, "step")), "
+                + "final \(headline.label) \(ReportFormat.number(headline.finalValue(final) ?? .nan)))"
+            let line = "\(label)  \(path)  \(details)"
+            text += line.count <= width ? line + "\n" : "\(label)  \(path)\n   \(details)\n"
         }
-        text += "verdict: \(verdictLine)\n"
+        text += ReportFormat.wrapped("verdict: \(verdictLine)", width: width, continuation: "         ")
         text += "\ndigests\n  A  \(digests.a)\n  B  \(digests.b)\n"
         for log in [metrics, evaluations] { text += "\n" + Self.report(log, tolerance: tolerance) }
         text += "\n" + weightsReport
         text += "\nsettings that differ (risk to bitwise identity)\n"
         if settings.isEmpty { text += "  none: the manifests record the same configuration and environment\n" }
         for setting in settings {
-            text += "  \(setting.risk.description.padding(10)) \(setting.field): \(setting.a) vs \(setting.b) — \(setting.why)\n"
+            text += ReportFormat.wrapped("  \(setting.risk.description.padding(10)) \(setting.field): \(setting.a) vs \(setting.b) — "
+                                         + setting.why, width: width, continuation: String(repeating: " ", count: 13))
         }
         var notes = self.notes
         for log in [metrics, evaluations] {
@@ -30,7 +40,9 @@ extension RunComparison {
                 notes.append("… and \(log.nonFiniteValues.count - 5) more non-finite values in \(log.file)")
             }
         }
-        if !notes.isEmpty { text += "\nnotes\n" + notes.map { "  \($0)\n" }.joined() }
+        if !notes.isEmpty {
+            text += "\nnotes\n" + notes.map { ReportFormat.wrapped("  \($0)", width: width, continuation: "    ") }.joined()
+        }
         return text
     }
 
@@ -67,31 +79,35 @@ extension RunComparison {
 
     /// One log's section.
     static func report(_ log: LogComparison, tolerance: Tolerance?) -> String {
-        var text = "\(log.file): "
+        var heading = "\(log.file): "
         if log.sameSteps {
-            text += "\(ReportFormat.plural(log.stepsA.count, "row")) in both (\(ReportFormat.stepRange(log.stepsA)))\n"
+            heading += "\(ReportFormat.plural(log.stepsA.count, "row")) in both (\(ReportFormat.stepRange(log.stepsA)))"
         } else {
-            text += "A has \(ReportFormat.plural(log.stepsA.count, "row")) (\(ReportFormat.stepRange(log.stepsA))), "
-                + "B \(ReportFormat.count(log.stepsB.count)) (\(ReportFormat.stepRange(log.stepsB))): the lengths differ; "
-                + "compared the \(ReportFormat.plural(log.commonStepCount, "common step"))\n"
+            heading += "A has \(ReportFormat.plural(log.stepsA.count, "row")) (\(ReportFormat.stepRange(log.stepsA))), "
+                + "B \(ReportFormat.count(log.stepsB.count)) (\(ReportFormat.stepRange(log.stepsB)))"
         }
         if log.sameSteps, log.total.differing == 0, log.total.outsideTolerance == 0 {
-            text.removeLast()
-            return text + ", identical\n"
+            return ReportFormat.wrapped(heading + ", identical", width: Self.width, continuation: "  ")
+        }
+        var text = ReportFormat.wrapped(heading, width: Self.width, continuation: "  ")
+        if !log.sameSteps {
+            text += "  the lengths differ; compared the \(ReportFormat.plural(log.commonStepCount, "common step"))\n"
         }
         if let first = log.firstDifference {
             let fields = first.fields.map { "\($0.column) \($0.a) (A) vs \($0.b) (B)" }.joined(separator: ", ")
-            text += "  first difference at step \(first.step): \(fields)\n"
+            text += ReportFormat.wrapped("  first difference at step \(first.step): \(fields)", width: Self.width,
+                                         continuation: "    ")
         } else if log.commonStepCount > 0 {
             text += "  no difference in the common steps\n"
         }
         var table = TextTable(header(tolerance, location: "at step"))
         for column in log.columns { table.append(row(column.name, column.differences, tolerance, prefix: "step ")) }
-        return text + table.rendered()
+        return text + table.rendered(width: Self.width)
     }
 
     /// The weights' section.
     var weightsReport: String {
+        let width = Self.width
         let total = weights.total
         var text = "model.safetensors: \(ReportFormat.plural(weights.tensors.count, "tensor")) compared, "
             + "\(ReportFormat.plural(total.compared, "value"))\n"
@@ -99,26 +115,36 @@ extension RunComparison {
             text.removeLast()
             return text + ", identical\n"
         }
-        for difference in weights.structuralDifferences { text += "  structural difference: \(difference)\n" }
+        for difference in weights.structuralDifferences {
+            text += ReportFormat.wrapped("  structural difference: \(difference)", width: width, continuation: "    ")
+        }
+        // Each tensor's locations are its element's index; the whole model's follow the table in full.
         var table = TextTable(["tensor", "shape"] + Self.header(tolerance, location: "at").dropFirst())
         for tensor in weights.tensors {
-            var row = Self.row(tensor.name, tensor.differences, tolerance)
+            var row = Self.row(tensor.name, tensor.differences, tolerance, within: tensor.name)
             row.insert("[\(tensor.shape.map(String.init).joined(separator: ", "))]", at: 1)
             table.append(row)
         }
+        text += table.rendered(width: width)
         if weights.tensors.count > 1 {
-            var row = Self.row("all", total, tolerance)
-            row.insert("", at: 1)
-            table.append(row)
+            text += "  all tensors: \(ReportFormat.count(total.differing)) of \(ReportFormat.count(total.compared)) differ\n"
         }
-        text += table.rendered()
         if let extreme = total.largestAbsolute {
-            text += "  largest |A−B|: \(ReportFormat.number(extreme.difference)) at \(extreme.location) "
-                + "(A \(ReportFormat.exact(extreme.a)), B \(ReportFormat.exact(extreme.b)))\n"
+            text += ReportFormat.wrapped("  largest |A−B|: \(ReportFormat.number(extreme.difference)) at \(extreme.location) "
+                                         + "(A \(ReportFormat.exact(extreme.a)), B \(ReportFormat.exact(extreme.b)))",
+                                         width: width, continuation: "    ")
         }
         if let extreme = total.largestRelative {
-            text += "  largest |A−B|/|B|: \(ReportFormat.number(extreme.difference)) at \(extreme.location) "
-                + "(A \(ReportFormat.exact(extreme.a)), B \(ReportFormat.exact(extreme.b)))\n"
+            text += ReportFormat.wrapped("  largest |A−B|/|B|: \(ReportFormat.number(extreme.difference)) at \(extreme.location) "
+                                         + "(A \(ReportFormat.exact(extreme.a)), B \(ReportFormat.exact(extreme.b)))",
+                                         width: width, continuation: "    ")
+        }
+        if tolerance != nil {
+            let first = total.firstOutsideTolerance.map {
+                ", the first at \($0.location): \(ReportFormat.exact($0.a)) vs \(ReportFormat.exact($0.b))"
+            } ?? ""
+            text += ReportFormat.wrapped("  outside tolerance: \(ReportFormat.plural(total.outsideTolerance, "value"))\(first)",
+                                         width: width, continuation: "    ")
         }
         return text
     }
@@ -130,14 +156,21 @@ extension RunComparison {
     }
 
     /// A row of a differences table; `-` where there is no location. The first value outside the
-    /// tolerance is shown as `prefix` + location, then both values.
-    static func row(_ name: String, _ summary: DifferenceSummary, _ tolerance: Tolerance?, prefix: String = "") -> [String] {
+    /// tolerance is shown as `prefix` + location, then both values. Locations in the tensor named
+    /// `within` are shown as their index alone (`[3, 7]` for `0.weight[3, 7]`).
+    static func row(_ name: String, _ summary: DifferenceSummary, _ tolerance: Tolerance?, prefix: String = "",
+                    within tensor: String? = nil) -> [String] {
+        func place(_ extreme: DifferenceSummary.Extreme?) -> String {
+            guard let location = extreme?.location else { return "-" }
+            guard let tensor, location.hasPrefix(tensor + "[") else { return location }
+            return String(location.dropFirst(tensor.count))
+        }
         var row = [name, "\(ReportFormat.count(summary.differing)) of \(ReportFormat.count(summary.compared))",
-                   ReportFormat.number(summary.largestAbsolute?.difference ?? 0), summary.largestAbsolute?.location ?? "-",
-                   ReportFormat.number(summary.largestRelative?.difference ?? 0), summary.largestRelative?.location ?? "-"]
+                   ReportFormat.number(summary.largestAbsolute?.difference ?? 0), place(summary.largestAbsolute),
+                   ReportFormat.number(summary.largestRelative?.difference ?? 0), place(summary.largestRelative)]
         if tolerance != nil {
             row += [ReportFormat.count(summary.outsideTolerance), summary.firstOutsideTolerance.map {
-                "\(prefix)\($0.location): \(ReportFormat.exact($0.a)) vs \(ReportFormat.exact($0.b))"
+                "\(prefix)\(place($0)): \(ReportFormat.exact($0.a)) vs \(ReportFormat.exact($0.b))"
             } ?? "-"]
         }
         return row

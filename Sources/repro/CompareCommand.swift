@@ -11,15 +11,15 @@ struct CompareCommand: ParsableCommand {
         commandName: "compare",
         abstract: "Compare two runs: bitwise verdict, first diverging step, largest differences, settings that differ.",
         discussion: """
-            The runs are bitwise identical when their digests (of model.safetensors, metrics.csv and
-            eval.csv, recomputed from the files) are equal. Otherwise the report gives each log's first
-            differing step, the largest absolute and relative differences of every column and of the final
-            weights (tensor and index), and the settings that differ between the manifests with their risk
-            to bitwise identity.
+            The runs are bitwise identical when their digests (of model.safetensors, metrics.csv and \
+            eval.csv, recomputed from the files) are equal. Otherwise the report gives each log's first \
+            differing step, the largest absolute and relative differences of every column and of the final \
+            weights (tensor and index), and the settings that differ between the manifests with their risk to \
+            bitwise identity.
 
-            With --rtol or --atol (the other defaults to 0), the runs are "within tolerance" when both logs
-            hold the same steps, the weights the same tensors, and every value satisfies numpy's
-            isclose(A, B): |A - B| <= atol + rtol * |B| (NaN is never close).
+            With --rtol or --atol (the other defaults to 0), the runs are "within tolerance" when both logs hold \
+            the same steps, the weights the same tensors, and every value satisfies numpy's isclose(A, B): \
+            |A - B| <= atol + rtol * |B| (NaN is never close).
 
             Exit status: 0 identical or within tolerance, 1 different, 2 invalid input.
             """
@@ -29,9 +29,9 @@ struct CompareCommand: ParsableCommand {
     var runA: String
     @Argument(help: "The second run directory (the reference for relative differences).")
     var runB: String
-    @Option(help: "Relative tolerance (numpy's rtol).")
+    @Option(parsing: .unconditional, help: ArgumentHelp("Relative tolerance (numpy's rtol).", valueName: "x"))
     var rtol: Double?
-    @Option(help: "Absolute tolerance (numpy's atol).")
+    @Option(parsing: .unconditional, help: ArgumentHelp("Absolute tolerance (numpy's atol).", valueName: "x"))
     var atol: Double?
 
     func validate() throws {

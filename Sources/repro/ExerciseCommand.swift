@@ -10,36 +10,32 @@ struct ExerciseCommand: ParsableCommand {
         commandName: "exercise",
         abstract: "The lesson's exercise: seed N twice and seed N+1, overlaid, compared and reported.",
         discussion: """
-            Writes DIR/seed-N, DIR/seed-N-again, DIR/seed-N+1 and DIR/spread/seed-… (each a run
-            directory trained by its own `repro train` process), DIR/loss-curves.svg and DIR/report.html,
-            and prints the verdicts. The seed spread is the range of final validation accuracy over
-            seeds N … N+SPREAD-1. --allow-nondeterministic also trains seed N twice with the
-            nondeterministic fast paths (kernels picked by timing) and says whether the bits changed.
-            Exit status 0 when seed N's two runs are bitwise identical, 1 when they are not.
+            Writes DIR/seed-N, DIR/seed-N-again, DIR/seed-N+1 and DIR/spread/seed-… (each a run directory \
+            trained by its own `repro train` process), DIR/loss-curves.svg and DIR/report.html, and prints the \
+            verdicts. The seed spread is the range of final validation accuracy over seeds N … N+SPREAD-1.
+
+            --allow-nondeterministic also trains seed N twice with the nondeterministic fast paths (kernels \
+            picked by timing) and says whether the bits changed.
+
+            Exit status: 0 when seed N's two runs are bitwise identical, 1 when they are not, 2 for invalid input.
             """)
 
-    @Option(help: "The seed (default 42).")
+    @Option(parsing: .unconditional, help: "The seed (default 42).", transform: SeedArgument.parse)
     var seed: UInt64 = 42
-    @Option(help: "The exercise directory, new or empty (default exercise-seed-N, or exercise-seed-N-2, … when taken).")
+    @Option(help: ArgumentHelp("The exercise directory, new or empty (default exercise-seed-N, or exercise-seed-N-2, … when taken).", valueName: "dir"))
     var out: String?
-    @Option(help: "Seeds used to estimate the seed spread (default 6: seeds N … N+5).")
+    @Option(parsing: .unconditional, help: "Seeds used to estimate the seed spread: N … N+SPREAD-1.")
     var spread: Int = 6
-    @Option(help: "Trainings run in parallel (default 2); each gets the cores divided among them.")
+    @Option(parsing: .unconditional, help: ArgumentHelp("Trainings run in parallel; each gets the cores divided among them.", valueName: "n"))
     var jobs: Int = 2
     @Flag(name: .customLong("allow-nondeterministic"), help: "Also show what the nondeterministic fast paths change.")
     var allowNondeterministic = false
-    @OptionGroup var recipe: RecipeOptions
+    @OptionGroup var recipe: ClassifierRecipeOptions
 
     func validate() throws {
         guard spread >= 2 else { throw ValidationError("--spread must be at least 2, got \(spread)") }
         guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1, got \(jobs)") }
         guard seed <= UInt64.max - UInt64(spread) else { throw ValidationError("--seed is too large for --spread \(spread)") }
-        if try recipe.isCharLM() {
-            throw ValidationError("the exercise trains the classifier recipe; for charlm use repro train twice and repro compare")
-        }
-        if recipe.allowNondeterministic || recipe.benchmark {
-            throw ValidationError("use the exercise's own --allow-nondeterministic (it adds a separate pair of runs)")
-        }
     }
 
     func run() throws {

@@ -5,9 +5,9 @@ import Repro
 struct FigureOptions: ParsableArguments {
     @Flag(help: "Log-scale y axis for the loss.")
     var log = false
-    @Option(help: ArgumentHelp("Draw the trailing moving average over the last N steps; 1 draws the raw loss.", valueName: "N"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Draw the trailing moving average over the last N steps; 1 draws the raw loss.", valueName: "N"))
     var smooth: Int = 1
-    @Option(help: "The band around a sweep's mean: std (mean ± 1 SD) or minmax.")
+    @Option(help: "The band around a sweep's mean: std is mean ± 1 SD, minmax the lowest to highest run.")
     var band: PlotBand = .std
 
     func validate() throws {

@@ -10,6 +10,7 @@ struct PlotCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "plot",
         abstract: "Overlay the training-loss curves of runs in an SVG figure.",
+        usage: "repro plot <run> ... [<options>]",
         discussion: """
             Each RUN is a run directory (the --out of `repro train`) or a directory of runs, which is \
             drawn as its mean curve with a band (--band std: mean ± 1 sample standard deviation; \

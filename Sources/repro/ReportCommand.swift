@@ -7,6 +7,7 @@ struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
         abstract: "Write a self-contained HTML report on runs: verdict, loss curves, statistics, manifests.",
+        usage: "repro report <run> ... [<options>]",
         discussion: """
             Each RUN is a run directory or a directory of runs (a sweep, drawn as its mean with a \
             band and listed run by run). The page has the comparison verdict (digests, first \

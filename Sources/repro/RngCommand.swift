@@ -11,31 +11,44 @@ struct RngCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rng",
         abstract: "Print a random stream, one value per line, as numpy or CPython produces it.",
+        usage: "repro rng <algorithm> --seed <n> --draw <kind> [<options>]",
         discussion: """
-            Each ALGORITHM prints what this Python prints for the same seed:
-              pcg64 pcg64dxsm philox sfc64 mt19937
-                                np.random.Generator(np.random.PCG64(seed)) (or that bit generator)
-              randomstate       np.random.RandomState(seed)   (legacy np.random.seed)
-              python            random.Random(seed)
+            Each ALGORITHM prints what this Python prints for the same seed, one value per line: doubles as \
+            Python's repr(), float32 values as str(np.float32(x)), integers in decimal. The draws each \
+            algorithm has, and the call each one matches:
 
-            Draws (what exists for the algorithm):
-              raw          bit_generator.random_raw()          | RandomState: raw 32-bit words | python: getrandbits(32)
-              random       random()                            | random_sample()               | random()
+            pcg64, pcg64dxsm, philox, sfc64 and mt19937: np.random.Generator(BIT(seed)), where BIT is \
+            np.random.PCG64, PCG64DXSM, Philox, SFC64 or MT19937.
+              raw          bit_generator.random_raw()
+              random       random()
               float32      random(dtype=np.float32)
-              uniform      uniform(low, high)                  |                               | uniform(low, high)
-              integers     integers(low, high)  (high excluded)| randint(low, high)            | randrange(low, high)
-              normal       standard_normal()                   | standard_normal()             | gauss(0.0, 1.0)
+              uniform      uniform(low, high)
+              integers     integers(low, high): high excluded, or included with --endpoint
+              normal       standard_normal()
               normal32     standard_normal(dtype=np.float32)
               exponential  standard_exponential()
-              permutation  permutation(count)                  | permutation(count)
-              shuffle      shuffle(np.arange(count))           | shuffle(np.arange(count))     | shuffle(list(range(count)))
+              permutation  permutation(count)
+              shuffle      shuffle(np.arange(count))
 
-            Doubles print as Python's repr(); float32 values as str(np.float32(x)); integers in decimal.
-            --endpoint makes integers include high (numpy integers(..., endpoint=True)).
+            randomstate: np.random.RandomState(seed), the legacy np.random.seed.
+              raw          the raw 32-bit words
+              random       random_sample()
+              integers     randint(low, high)
+              normal       standard_normal()
+              permutation  permutation(count)
+              shuffle      shuffle(np.arange(count))
+
+            python: random.Random(seed).
+              raw          getrandbits(32)
+              random       random()
+              uniform      uniform(low, high)
+              integers     randrange(low, high)
+              normal       gauss(0.0, 1.0)
+              shuffle      shuffle(list(range(count)))
             """
     )
 
-    @Argument(help: "pcg64, pcg64dxsm, philox, sfc64, mt19937, randomstate or python.")
+    @Argument(help: "The generator (see above).")
     var algorithm: RngAlgorithm
 
     @Option(parsing: .unconditional, help: ArgumentHelp(
@@ -43,7 +56,7 @@ struct RngCommand: ParsableCommand {
         valueName: "n"), transform: { $0 })
     var seed: String
 
-    @Option(help: ArgumentHelp("What to draw (see below).", valueName: "kind"))
+    @Option(help: ArgumentHelp("What to draw (see above).", valueName: "kind"))
     var draw: RngDraw
 
     @Option(parsing: .unconditional, help: ArgumentHelp("How many values to print (for permutation and shuffle: the length).", valueName: "n"))

@@ -8,6 +8,7 @@ struct SampleCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sample",
         abstract: "Continue a prompt with the character-level GPT of a finished charlm run.",
+        usage: "repro sample <run-directory> [<options>]",
         discussion: """
             The text is a pure function of the run's weights and these arguments: the same in every \
             process and for any --threads. Several prompts (--prompt given more than once, or --prompts \
@@ -19,17 +20,20 @@ struct SampleCommand: ParsableCommand {
 
     @Argument(help: "A finished run of --recipe charlm.")
     var runDirectory: String
-    @Option(help: "Text to continue (may be given more than once).")
+    @Option(parsing: .unconditionalSingleValue, help: ArgumentHelp("Text to continue (may be given more than once).", valueName: "text"))
     var prompt: [String] = []
-    @Option(help: "A file of prompts, one per line.")
+    @Option(help: ArgumentHelp("A file of prompts, one per line.", valueName: "file"))
     var prompts: String?
-    @Option(parsing: .unconditional, help: "Characters to generate per prompt.")
+    @Option(parsing: .unconditional, help: ArgumentHelp("Characters to generate per prompt.", valueName: "n"))
     var tokens = 200
-    @Option(parsing: .unconditional, help: "The sampling seed.")
+    @Option(parsing: .unconditional, help: "The sampling seed (default 0).", transform: SeedArgument.parse)
     var seed: UInt64 = 0
-    @Option(parsing: .unconditional, help: "Divides the logits before the softmax: below 1 is more conservative, 0 greedy.")
+    @Option(parsing: .unconditional,
+            help: ArgumentHelp("Divides the logits before the softmax: below 1 is more conservative, 0 greedy.", valueName: "t"))
     var temperature = 1.0
-    @Option(parsing: .unconditional, help: "Compute threads (default REPRO_NUM_THREADS or the core count); the text does not depend on it.")
+    @Option(parsing: .unconditional,
+            help: ArgumentHelp("Compute threads (default REPRO_NUM_THREADS or the core count); the text does not depend on it.",
+                               valueName: "n"))
     var threads: Int?
 
     func validate() throws {

@@ -11,33 +11,37 @@ struct StatsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "stats",
         abstract: "Statistics over a seed sweep: final metrics, per-step curves, an ablation against a baseline.",
+        usage: "repro stats <directories> ... [<options>]",
         discussion: """
-            Each DIR is a run or a sweep directory (its subdirectories are runs); all of them form one
-            group. Prints the final value of each validation metric (accuracy for the built-in recipe), the
-            validation loss and the final training loss (mean, sample
-            standard deviation, min, max, 95% confidence interval of the mean from Student's t), and the
-            per-step mean, sd, min and max of the training loss (at 10 evenly spaced steps) and of the
-            validation loss and metrics (at every evaluation, at most 20). --per-step writes every step.
+            Each DIR is a run or a sweep directory (its subdirectories are runs); all of them form one group. \
+            Prints the final value of each validation metric (accuracy for the built-in recipe), the \
+            validation loss and the final training loss (mean, sample standard deviation, min, max, 95% \
+            confidence interval of the mean from Student's t), and the per-step mean, sd, min and max of the \
+            training loss (at 10 evenly spaced steps) and of the validation loss and metrics (at every \
+            evaluation, at most 20). --per-step writes every step.
 
-            --baseline DIR compares with a second sweep (an ablation: same seeds, one setting changed):
-            difference of means, Welch's t-test, Cohen's d and Hedges' g, and a paired t-test over the
-            seeds both sweeps ran.
+            --baseline DIR compares with a second sweep (an ablation: same seeds, one setting changed): \
+            difference of means, Welch's t-test, Cohen's d and Hedges' g, and a paired t-test over the seeds \
+            both sweeps ran.
 
-            --tolerance X checks statistical reproducibility (X a fraction: 0.001 is ±0.1 %): every run's
-            final headline metric (the first validation metric, or the validation loss when the runs have
-            none; accuracy for the built-in recipe) within X of its sweep's mean; with --baseline also the two means
+            --tolerance X checks statistical reproducibility (X a fraction: 0.001 is ±0.1%): every run's final \
+            headline metric (the first validation metric, or the validation loss when the runs have none; \
+            accuracy for the built-in recipe) within X of its sweep's mean; with --baseline also the two means \
             within X of each other and the per-step mean loss curves correlating with r >= 0.99.
+
             Exit status: 0, or 1 when the check fails; 2 on invalid input.
             """
     )
 
     @Argument(help: "Runs or sweep directories (a sweep's subdirectories are runs).")
     var directories: [String]
-    @Option(help: "A baseline run or sweep directory to compare with (repeatable).")
+    @Option(help: ArgumentHelp("A baseline run or sweep directory to compare with (repeatable).", valueName: "dir"))
     var baseline: [String] = []
-    @Option(name: .customLong("per-step"), help: "Write the full per-step table to this CSV file.")
+    @Option(name: .customLong("per-step"), help: ArgumentHelp("Write the full per-step table to this CSV file.", valueName: "file"))
     var perStep: String?
-    @Option(help: "Check that the final headline metric (e.g. accuracy) agrees within this (e.g. 0.001).")
+    @Option(parsing: .unconditional,
+            help: ArgumentHelp("Check that the final headline metric (e.g. accuracy) agrees within X (e.g. 0.001).",
+                               valueName: "X"))
     var tolerance: Double?
 
     func validate() throws {

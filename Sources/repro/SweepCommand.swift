@@ -9,21 +9,22 @@ struct SweepCommand: ParsableCommand {
         commandName: "sweep",
         abstract: "Train the recipe for each seed of a range, one process per run, into one directory.",
         discussion: """
-            --seeds A..B is inclusive (A..B), or a comma-separated list. Each run goes to DIR/seed-N.
-            Running the same sweep again skips finished runs and resumes unfinished ones, so an
-            interrupted sweep is continued by repeating its command. Exit status 2 when a run fails
-            (the others still run).
+            Each run goes to DIR/seed-N. Running the same sweep again skips finished runs and resumes \
+            unfinished ones, so an interrupted sweep is continued by repeating its command.
+
+            Exit status: 0, or 2 when a run fails (the others still run) or for invalid input.
             """)
 
-    @Option(help: "Seeds: A..B (inclusive) or a list such as 1,5,9.")
+    @Option(parsing: .unconditional, help: "Seeds: A..B (inclusive) or a list such as 1,5,9.")
     var seeds: String
-    @Option(help: "The sweep directory.")
+    @Option(help: ArgumentHelp("The sweep directory.", valueName: "dir"))
     var out: String
-    @Option(parsing: .unconditional, help: "Runs in parallel (default 1).")
+    @Option(parsing: .unconditional, help: ArgumentHelp("Runs in parallel.", valueName: "n"))
     var jobs: Int = 1
-    @Option(parsing: .unconditional, help: "Compute threads per run (default: the cores divided among the jobs).")
+    @Option(parsing: .unconditional,
+            help: ArgumentHelp("Compute threads per run (default: the cores divided among the jobs).", valueName: "n"))
     var threads: Int?
-    @Option(parsing: .unconditional, help: "Data-loader workers per run (default 0).")
+    @Option(parsing: .unconditional, help: ArgumentHelp("Data-loader workers per run.", valueName: "n"))
     var workers: Int = 0
     @OptionGroup var recipe: RecipeOptions
 
@@ -31,6 +32,7 @@ struct SweepCommand: ParsableCommand {
         _ = try Self.parseSeeds(seeds)
         guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1, got \(jobs)") }
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1, got \(threads)") }
+        if workers < 0 { throw ValidationError("--workers must be 0 or more, got \(workers)") }
     }
 
     /// `A..B` (inclusive) or `a,b,c`.

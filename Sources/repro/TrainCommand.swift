@@ -9,33 +9,36 @@ struct TrainCommand: ParsableCommand {
         commandName: "train",
         abstract: "Train a built-in recipe into a run directory, or resume one.",
         discussion: """
-            Writes RUN/run.json, metrics.csv (one row per step), eval.csv (one row per evaluation),
-            checkpoints/, and at the end model.safetensors and manifest.json with the run's digest.
-            Runs with the same configuration give the same digest whatever --threads and --workers.
+            Writes RUN/run.json, metrics.csv (one row per step), eval.csv (one row per evaluation), \
+            checkpoints/, and at the end model.safetensors and manifest.json with the run's digest. Runs with \
+            the same configuration give the same digest whatever --threads and --workers.
 
-            --resume DIR continues an unfinished run from its newest complete checkpoint; only
-            --threads, --workers, --stop-after-step and --quiet may be given with it.
-            --dataset takes digits, a CSV file (label in the last column, .csv or .csv.gz) or IDX
-            files (IMAGES,LABELS, or an images file named like *images-idx3*).
-            --recipe charlm trains a character-level GPT (nanoGPT's design) on --text (the embedded
-            Shakespeare by default); eval.csv holds the validation loss per character, and
-            repro sample RUN continues a prompt with the trained model.
+            --resume DIR continues an unfinished run from its newest complete checkpoint; only --threads, \
+            --workers, --stop-after-step and --quiet may be given with it.
+
+            --recipe charlm trains a character-level GPT (nanoGPT's design) on --text; eval.csv holds the \
+            validation loss per character, and `repro sample RUN` continues a prompt with the trained model.
             """
     )
 
-    @Option(parsing: .unconditional, help: "The root seed (default: drawn from the system, printed and recorded).")
+    @Option(parsing: .unconditional, help: "The root seed (default: drawn from the system, printed and recorded).",
+            transform: SeedArgument.parse)
     var seed: UInt64?
     @OptionGroup var recipe: RecipeOptions
 
-    @Option(help: "The run directory (default runs/seed-SEED).")
+    @Option(help: ArgumentHelp("The run directory (default runs/seed-SEED).", valueName: "dir"))
     var out: String?
-    @Option(help: "Continue the unfinished run in this directory.")
+    @Option(help: ArgumentHelp("Continue the unfinished run in this directory.", valueName: "dir"))
     var resume: String?
-    @Option(parsing: .unconditional, help: "Compute threads (default REPRO_NUM_THREADS or the core count); results do not depend on it.")
+    @Option(parsing: .unconditional,
+            help: ArgumentHelp("Compute threads (default REPRO_NUM_THREADS or the core count); results do not depend on it.",
+                               valueName: "n"))
     var threads: Int?
-    @Option(parsing: .unconditional, help: "Data-loader worker threads (default 0); results do not depend on it.")
+    @Option(parsing: .unconditional,
+            help: ArgumentHelp("Data-loader worker threads; results do not depend on them.", valueName: "n"))
     var workers: Int = 0
-    @Option(name: .customLong("stop-after-step"), parsing: .unconditional, help: "End the process after this step, as if interrupted.")
+    @Option(name: .customLong("stop-after-step"), parsing: .unconditional,
+            help: ArgumentHelp("End the process after this step, as if interrupted.", valueName: "step"))
     var stopAfterStep: Int?
     @Flag(help: "No progress output.")
     var quiet = false

@@ -25,9 +25,16 @@ enum Interruption {
     /// The exit status after the signal: 128 + its number.
     static var exitCode: ExitCode { ExitCode(128 + signalNumber) }
 
-    /// Installs the handlers. Only async-signal-safe work happens in them: atomic stores, and for
-    /// a second signal restoring the default action and raising it again.
+    /// Installs the handlers and unblocks the two signals (a process inherits its parent's blocked
+    /// signals, and a test runner or job control may have blocked them). Only async-signal-safe
+    /// work happens in the handlers: atomic stores, and for a second signal restoring the default
+    /// action and raising it again.
     static func install() {
+        var signals = sigset_t()
+        sigemptyset(&signals)
+        sigaddset(&signals, SIGINT)
+        sigaddset(&signals, SIGTERM)
+        pthread_sigmask(SIG_UNBLOCK, &signals, nil)
         for number in [SIGINT, SIGTERM] {
             _ = signal(number) { number in
                 if firstSignal.compareExchange(expected: 0, desired: number, ordering: .relaxed).exchanged {

@@ -28,7 +28,7 @@ struct ReproCommand: ParsableCommand {
     /// printed; library errors are printed in the command line's words (``CommandLineWording``).
     static func main() {
         signal(SIGPIPE, SIG_IGN)
-        setvbuf(stdout, nil, _IOLBF, 0)  // each line as it is printed, to a pipe or file too
+        lineBufferStandardOutput()
         var command: any ParsableCommand
         do {
             command = try parseAsRoot()

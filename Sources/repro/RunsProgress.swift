@@ -69,11 +69,12 @@ final class RunsProgress {
     }
 
     /// The seconds left: each run not yet trained takes the mean duration so far, each running
-    /// one the rest of it, shared among the parallel slots; nil before a run has finished.
+    /// one the rest of it, shared among the parallel slots; nil before a run has finished, and
+    /// when none is left.
     func estimate(running elapsed: [Double]) -> Double? {
-        guard !durations.isEmpty else { return nil }
-        let mean = durations.reduce(0, +) / Double(durations.count)
         let waiting = total - done - runningCount
+        guard !durations.isEmpty, waiting + runningCount > 0 else { return nil }
+        let mean = durations.reduce(0, +) / Double(durations.count)
         let work = Double(waiting) * mean + elapsed.map { max(0, mean - $0) }.reduce(0, +)
         return work / Double(max(1, min(parallel, waiting + runningCount)))
     }

@@ -392,7 +392,7 @@ import Testing
     /// A start that fails (a mistyped dataset path, a CSV with a bad label, the CNN on CSV rows)
     /// creates nothing, and the corrected command then trains into the same --out directory.
     @Test(arguments: [
-        (["--dataset", "DIR/data.cvs"], "cannot read the file"),
+        (["--dataset", "DIR/dta.csv"], "cannot read the file"),
         (["--dataset", "DIR/bad.csv"], "expected an integer label"),
         (["--dataset", "DIR/data.csv", "--model", "cnn"], "--model cnn needs an image dataset"),
     ])
@@ -402,7 +402,7 @@ import Testing
             try rows.write(toFile: scratch.file("data.csv"), atomically: true, encoding: .utf8)
             try "1,2,0\n3,4,x\n".write(toFile: scratch.file("bad.csv"), atomically: true, encoding: .utf8)
             let out = scratch.file("runs/a")
-            let flags = ["train", "--seed", "1", "--max-steps", "3", "--hidden", "4", "--batch-size", "8", "--out", out, "--quiet"]
+            let flags = ["train", "--seed", "1", "--max-steps", "3", "--batch-size", "8", "--out", out, "--quiet"]
             let failed = try await Repro.run(flags + wrong.map { $0.replacingOccurrences(of: "DIR", with: scratch.path) },
                                              logs: scratch.file("logs"))
             #expect(failed.status == 2 && failed.stderr.contains(mention), "\(failed.summary)")

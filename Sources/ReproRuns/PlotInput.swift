@@ -8,6 +8,9 @@ public enum PlotInput: Sendable {
     /// A directory whose subdirectories are finished runs, sorted by name.
     case sweep(path: String, runs: [RunRecord])
 
+    /// The hint for a path holding no runs, in the library's words (a command line names its own flags).
+    package static let runsHint = "pass a run directory, or a directory holding several of them"
+
     /// Loads `path`: a run directory (it has `manifest.json` or `run.json`) is one run; any other
     /// directory is a sweep made of its subdirectories that are runs (hidden ones skipped).
     ///
@@ -39,7 +42,7 @@ public enum PlotInput: Sendable {
         }
         guard !runs.isEmpty else {
             throw RunFileError(source: path, "is neither a run (no manifest.json) nor a directory of runs (no subdirectory holds one)",
-                               hint: "pass the --out directory of `repro train`, or a directory holding several of them")
+                               hint: Self.runsHint)
         }
         return .sweep(path: path, runs: runs)
     }

@@ -18,6 +18,7 @@ import ReproRandom
 ///   eval.csv             one row per evaluation
 ///   checkpoints/         step-00000100.safetensors, …
 ///   resumes.log          created when training starts: the step of each resumption
+///   diverged.txt         only when the loss became NaN or infinite: the step (the run ends there)
 ///   model.safetensors    the final weights
 ///   manifest.json        written last: the run is finished
 /// ```
@@ -46,6 +47,9 @@ public struct RunDirectory: Sendable {
     public var checkpointsDirectory: String { path + "/checkpoints" }
     public var resumesFile: String { path + "/resumes.log" }
     public var modelFile: String { path + "/model.safetensors" }
+    /// Written by a training whose loss became NaN or infinite: the message naming the step. The
+    /// run keeps its logs as evidence, and is not resumed (it would diverge at the same step).
+    public var divergenceFile: String { path + "/diverged.txt" }
 
     package static let metricsColumns = ["step", "epoch", "loss", "learning_rate"]
 
@@ -115,22 +119,21 @@ public struct RunDirectory: Sendable {
     ///   nothing there is changed.
     public static func create(at path: String, start: Start) throws -> RunDirectory {
         try validateMetricNames(start.metrics)
-        guard !path.isEmpty else { throw RunFileError(source: "--out", "the run directory must not be empty") }
+        guard !path.isEmpty else { throw RunFileError(source: "(empty path)", "the run directory must not be empty") }
         try refuseInsideRun(path, what: "a new run", exceptItself: true)
         try makeDirectory(path)
         let directory = RunDirectory(path: path, lock: try RunLock(directory: path))
         let manager = FileManager.default
         if manager.fileExists(atPath: directory.manifestFile) {
-            throw RunFileError(source: path, "already holds a finished run", hint: "choose another --out directory")
+            throw RunFileError(source: path, "already holds a finished run", hint: Hint.otherDirectory)
         }
         if manager.fileExists(atPath: directory.startFile) {
-            throw RunFileError(source: path, "already holds an unfinished run",
-                               hint: "continue it with --resume \(path), or choose another --out directory")
+            throw RunFileError(source: path, "already holds an unfinished run", hint: Hint.resumeOrOtherDirectory)
         }
         let contents = (try? manager.contentsOfDirectory(atPath: path)) ?? []
         guard contents.allSatisfy(isWrittenBeforeStart), ((try? manager.contentsOfDirectory(atPath: directory.checkpointsDirectory)) ?? []).isEmpty else {
             throw RunFileError(source: path, "is not empty (\(contents.sorted().prefix(3).joined(separator: ", "))…)",
-                               hint: "choose a new or empty --out directory")
+                               hint: Hint.newOrEmptyDirectory)
         }
         do {
             try manager.createDirectory(atPath: directory.checkpointsDirectory, withIntermediateDirectories: true)
@@ -141,6 +144,17 @@ public struct RunDirectory: Sendable {
         _ = try MetricsLog.create(at: directory.evalFile, columns: evalColumns(metrics: start.metrics))
         try AtomicFile.write(try encode(start), to: directory.startFile)  // last: from here on it is a run
         return directory
+    }
+
+    /// The hints of the refusals of ``create(at:start:)`` and ``openForResume(_:)``, in the
+    /// library's words; a command line replaces them with its own (the flags that name the
+    /// directory), matching these values.
+    package enum Hint {
+        package static let otherDirectory = "choose another directory for the new run"
+        package static let resumeOrOtherDirectory = "resume it, or choose another directory for the new run"
+        package static let newOrEmptyDirectory = "choose a new or empty directory"
+        package static let notARun = "a run directory is one a training was started in (it holds run.json)"
+        package static let startAgain = "start the run again in it, with the same settings"
     }
 
     /// Whether a file named `name` is one that ``create(at:start:)`` writes before `run.json`
@@ -159,19 +173,18 @@ public struct RunDirectory: Sendable {
         var isDirectory: ObjCBool = false
         let exists = manager.fileExists(atPath: path, isDirectory: &isDirectory)
         guard !path.isEmpty, exists, isDirectory.boolValue else {
-            throw RunFileError(source: path.isEmpty ? "--resume" : path,
+            throw RunFileError(source: path.isEmpty ? "(empty path)" : path,
                                "is not a Repro run directory (\(path.isEmpty ? "an empty path" : exists ? "not a directory" : "no such directory"))",
-                               hint: "--resume takes the --out directory of an earlier `repro train`")
+                               hint: Hint.notARun)
         }
         let directory = RunDirectory(path: path, lock: try RunLock(directory: path))
         guard manager.fileExists(atPath: directory.startFile) else {
             let contents = (try? manager.contentsOfDirectory(atPath: path)) ?? []
             if !contents.isEmpty, contents.allSatisfy(isWrittenBeforeStart) {
                 throw RunFileError(source: path, "holds a run that was interrupted before it started (no run.json yet)",
-                                   hint: "start it again with `repro train --out \(path)` and the same flags")
+                                   hint: Hint.startAgain)
             }
-            throw RunFileError(source: path, "is not a Repro run directory (no run.json)",
-                               hint: "--resume takes the --out directory of an earlier `repro train`")
+            throw RunFileError(source: path, "is not a Repro run directory (no run.json)", hint: Hint.notARun)
         }
         if manager.fileExists(atPath: directory.manifestFile) {
             throw RunFileError(source: path, "holds a finished run (manifest.json exists); there is nothing to resume")

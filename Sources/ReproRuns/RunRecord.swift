@@ -23,6 +23,9 @@ public struct RunRecord: Sendable {
     /// A short name for messages and legends: the directory's last component.
     public var name: String { URL(fileURLWithPath: directory.path).lastPathComponent }
 
+    /// The hint for an unfinished run, in the library's words (a command line names its own command).
+    package static let resumeHint = "resume it to finish it"
+
     /// Loads the run at `path` and recomputes its digest.
     ///
     /// - Parameter allowingChangedFiles: load a run whose files no longer match its manifest
@@ -42,8 +45,7 @@ public struct RunRecord: Sendable {
         }
         guard manager.fileExists(atPath: directory.manifestFile) else {
             if manager.fileExists(atPath: directory.startFile) {
-                throw RunFileError(source: path, "is an unfinished run (no manifest.json)",
-                                   hint: "finish it with `repro train --resume \(path)`")
+                throw RunFileError(source: path, "is an unfinished run (no manifest.json)", hint: Self.resumeHint)
             }
             throw RunFileError(source: path, "is not a Repro run directory (no manifest.json)")
         }

@@ -89,10 +89,10 @@ extension CharLMRecipe {
         let start = try directory.readStart()
         guard start.configuration.task.name == taskName else {
             throw TrainingError(message: "\(path) is a run of the task '\(start.configuration.task.name)', not a charlm run: "
-                                + "sampling needs a run trained with --recipe charlm")
+                                + "sampling needs a run of the charlm recipe")
         }
         guard FileManager.default.fileExists(atPath: directory.manifestFile) else {
-            throw TrainingError(message: "\(path) is not finished (no manifest.json): finish it with repro train --resume \(path)")
+            throw TrainingError(message: "\(path) is not finished (no manifest.json): resume it to finish it")
         }
         let manifest = try RunManifest.read(directory.manifestFile)
         let (digest, _) = try RunDigest.compute(directory: path)

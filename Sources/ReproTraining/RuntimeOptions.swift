@@ -1,15 +1,39 @@
+import Synchronization
+
 /// Choices that do not change a run's numbers: they may differ between a run and its resumption.
-public struct RuntimeOptions: Codable, Sendable, Hashable {
+public struct RuntimeOptions: Sendable {
     /// Compute threads; nil for `REPRO_NUM_THREADS` or the core count.
     public var threads: Int? = nil
     /// Data-loader worker threads.
     public var workers: Int = 0
     /// End the process after this step as if interrupted (for resume checks).
     public var stopAfterStep: Int? = nil
+    /// Asked from another thread or a signal handler to end training early (``StopRequest``).
+    public var stopRequest: StopRequest? = nil
 
-    public init(threads: Int? = nil, workers: Int = 0, stopAfterStep: Int? = nil) {
+    public init(threads: Int? = nil, workers: Int = 0, stopAfterStep: Int? = nil, stopRequest: StopRequest? = nil) {
         self.threads = threads
         self.workers = workers
         self.stopAfterStep = stopAfterStep
+        self.stopRequest = stopRequest
     }
+}
+
+/// A request to end a training at the next step boundary, made from another thread or from a
+/// signal handler (``request()`` only stores to an atomic, which is async-signal-safe).
+///
+/// The trainer looks at it after every optimizer step. Once it is made, the trainer writes a
+/// checkpoint of the step just completed (unless one was written for it already), writes the
+/// logs, and returns ``TrainingOutcome/stopped(step:)``: a resume continues from that step and
+/// reaches the bits of an uninterrupted run.
+public final class StopRequest: Sendable {
+    private let requested = Atomic<Bool>(false)
+
+    public init() {}
+
+    /// Asks the training to stop; safe to call from a signal handler.
+    public func request() { requested.store(true, ordering: .relaxed) }
+
+    /// Whether ``request()`` was called.
+    public var isRequested: Bool { requested.load(ordering: .relaxed) }
 }

@@ -9,7 +9,8 @@ import ReproTensor
 public enum TrainingOutcome {
     /// The run finished; its manifest.
     case finished(RunManifest)
-    /// `stopAfterStep` ended it after this step, as if interrupted.
+    /// `stopAfterStep` or a ``StopRequest`` ended it after this step, as if interrupted. After a
+    /// stop request the step has a checkpoint, so a resume continues from it.
     case stopped(step: Int)
 }
 
@@ -65,12 +66,13 @@ public final class Trainer<Task: TrainingTask> {
     public let directory: RunDirectory
     public let start: RunDirectory.Start
     public let runtime: RuntimeOptions
-    public let progress: any TrainingProgress
+    /// Where progress goes; nil: nowhere (the trainer prints nothing).
+    public let progress: (any TrainingProgress)?
     /// Whether this process continues a run an earlier process started.
     public let resuming: Bool
 
     init(task: Task, directory: RunDirectory, start: RunDirectory.Start, runtime: RuntimeOptions,
-         progress: any TrainingProgress, resuming: Bool) {
+         progress: (any TrainingProgress)?, resuming: Bool) {
         self.task = task
         self.directory = directory
         self.start = start
@@ -86,13 +88,16 @@ public final class Trainer<Task: TrainingTask> {
                                    benchmark: configuration.benchmark)
     }
 
-    /// Trains until the run is finished or `runtime.stopAfterStep` is reached.
+    /// Trains until the run is finished, `runtime.stopAfterStep` is reached or `runtime.stopRequest`
+    /// is made.
     ///
     /// Asks glibc to keep freed memory for the next step first (``AllocatorTuning/keepFreedMemory()``:
     /// speed only, never a result).
     ///
     /// - Throws: ``ReproRuns/ConfigurationError`` (field `stopAfterStep`) for a stop at or before
-    ///   the step the run resumes from; ``TrainingError`` for a non-finite loss (naming the step), a loss that is not one
+    ///   the step the run resumes from; ``TrainingError`` for a non-finite loss (naming the step;
+    ///   the run keeps its logs up to the step before and records the loss in `diverged.txt`, so
+    ///   that a resume refuses it instead of diverging again), a loss that is not one
     ///   number, a metric the task does not report, or a checkpoint that does not belong to this
     ///   run or task; ``RunFileError`` when a run file cannot be written; what the task throws.
     public func run() throws -> TrainingOutcome {
@@ -120,7 +125,7 @@ public final class Trainer<Task: TrainingTask> {
         var step = 0
         var completedEpochs = 0
         var restored: (path: String, checkpoint: Checkpoint)?
-        if let (path, checkpoint) = Checkpoint.latest(in: directory, warn: progress.warn) {
+        if let (path, checkpoint) = Checkpoint.latest(in: directory, warn: { self.progress?.warn($0) }) {
             try restore(checkpoint, from: path, model: model, optimizer: optimizer, loader: loader)
             step = checkpoint.header.step
             completedEpochs = checkpoint.header.loader.epoch
@@ -164,8 +169,8 @@ public final class Trainer<Task: TrainingTask> {
             try AtomicFile.write([], to: directory.resumesFile)
         }
 
-        progress.started(totalSteps: total, epochs: configuration.epochs, resumedFromStep: resumed ? step : nil)
-        defer { progress.ended() }
+        progress?.started(totalSteps: total, epochs: configuration.epochs, resumedFromStep: resumed ? step : nil)
+        defer { progress?.ended() }
 
         var lastLoss = Float.nan
         var lastEvaluation: (step: Int, loss: Float, metrics: [Double])?
@@ -184,15 +189,19 @@ public final class Trainer<Task: TrainingTask> {
             let (loss, values) = try validate(model)
             try evaluations.stage(step: step, [.int(epoch), .float(loss)] + values.map { .double($0) })
             lastEvaluation = (step, loss, values)
-            progress.evaluated(step: step, epoch: epoch, loss: loss,
+            progress?.evaluated(step: step, epoch: epoch, loss: loss,
                                metrics: Array(zip(start.metrics, values)).map { (name: $0.0, value: $0.1) })
         }
 
+        // A stop request ends the loop after a step that has a checkpoint: the epoch's end (after
+        // its evaluation), a periodic checkpoint, or one written for the stop.
+        func stopRequested() -> Bool { step < total && runtime.stopRequest?.isRequested == true }
         while step < total {
             guard var batch = try loader.next() else {
                 // The epoch just completed is loader.epoch - 1.
                 try evaluate(epoch: loader.epoch - 1)
                 try checkpoint()
+                if stopRequested() { return .stopped(step: step) }
                 continue
             }
             let epoch = loader.epoch
@@ -217,8 +226,11 @@ public final class Trainer<Task: TrainingTask> {
                 guard value.isFinite else {
                     try metrics.flush()
                     let part = microBatches > 1 ? ", micro-batch \(micro + 1) of \(count)" : ""
-                    throw TrainingError(message: "the loss is \(value) at step \(step + 1) (epoch \(epoch + 1)\(part)): training "
-                                        + "diverged; lower the learning rate (now \(learningRate)) and start a new run")
+                    let loss = value.isNaN ? "nan" : value > 0 ? "inf" : "-inf"
+                    let what = "the loss is \(loss) at step \(step + 1) (epoch \(epoch + 1)\(part)): training diverged"
+                    try AtomicFile.write(Array((what + "\n").utf8), to: directory.divergenceFile)
+                    throw TrainingError(message: "\(what); lower the learning rate (now \(learningRate)) and start a new run "
+                                        + "(\(directory.path) keeps the logs up to step \(step) and cannot be resumed)")
                 }
                 // nanoGPT's `loss / gradient_accumulation_steps`: the gradients add up to those of the mean.
                 let scaled = count == 1 ? loss : try loss / Float(count)
@@ -233,7 +245,7 @@ public final class Trainer<Task: TrainingTask> {
             step += 1
             try task.stepEnded(step, loss: lastLoss, model: model)
             try metrics.stage(step: step, [.int(epoch), .float(lastLoss), .double(learningRate)])
-            progress.stepped(step, totalSteps: total, epoch: epoch, loss: lastLoss)
+            progress?.stepped(step, totalSteps: total, epoch: epoch, loss: lastLoss)
             // An epoch's last step is checkpointed once, after its evaluation (above): writing it
             // twice would leave a kill window between the evaluation row and the second write.
             if configuration.checkpointEvery > 0, step % configuration.checkpointEvery == 0, step < total,
@@ -243,6 +255,11 @@ public final class Trainer<Task: TrainingTask> {
             if step == runtime.stopAfterStep, step < total {
                 try metrics.flush()
                 try evaluations.flush()
+                return .stopped(step: step)
+            }
+            // An epoch's last step is left to its evaluation and checkpoint (at the loop's top).
+            if stopRequested(), step % stepsPerEpoch != 0 {
+                if configuration.checkpointEvery == 0 || step % configuration.checkpointEvery != 0 { try checkpoint() }
                 return .stopped(step: step)
             }
         }
@@ -364,18 +381,30 @@ public final class Trainer<Task: TrainingTask> {
 extension Trainer {
     /// Starts a new run of `task` in `path` (new or empty) and trains it.
     ///
+    /// A training that fails before its first checkpoint, other than by a diverged loss, removes
+    /// what it created (the run's files, and `path` and its parents where it created them), so the
+    /// same call can be made again; a run with a checkpoint stays for ``resume(_:_:runtime:progress:)``.
+    ///
     /// - Parameters:
     ///   - configuration: the seed and loop settings; its `task` must be `task`'s record (make it
     ///     with ``ReproRuns/TrainingConfiguration/init(seed:task:)`` from the task).
     ///   - seed: what was seeded (from `seedEverything` in Repro, or
     ///     `SeedRecord(seed:drawn:deterministicHashing:)`); its seed must be the configuration's.
+    ///   - progress: where to report steps, evaluations and warnings (``ConsoleProgress`` for the
+    ///     command line's display); nil, the default, reports nothing.
     /// - Throws: as ``createRun(_:_:seed:at:)`` and ``run()``.
     public static func train(_ task: Task, _ configuration: TrainingConfiguration, seed: SeedRecord, into path: String,
                              runtime: RuntimeOptions = RuntimeOptions(),
-                             progress: any TrainingProgress = ConsoleProgress()) throws -> TrainingOutcome {
+                             progress: (any TrainingProgress)? = nil) throws -> TrainingOutcome {
+        let missing = RunDirectory.missingDirectories(path)
         let (directory, start) = try create(task, configuration, seed: seed, at: path)
-        return try Trainer(task: task, directory: directory, start: start, runtime: runtime, progress: progress,
-                           resuming: false).run()
+        do {
+            return try Trainer(task: task, directory: directory, start: start, runtime: runtime, progress: progress,
+                               resuming: false).run()
+        } catch {
+            directory.discardIfNeverCheckpointed(createdDirectories: missing)
+            throw error
+        }
     }
 
     /// Creates the run of `task` in `path` (new or empty) without training it: `run.json` and the
@@ -424,12 +453,19 @@ extension Trainer {
 
     /// Continues the unfinished run of `task` in `path` from its newest complete checkpoint.
     ///
+    /// - Parameter progress: as for ``train(_:_:seed:into:runtime:progress:)``: nil reports nothing.
     /// - Throws: as ``RunDirectory/openForResume(_:)`` and ``run()``; ``TrainingError`` when the run
-    ///   trains another task, with other settings or metrics, or on data whose content changed
-    ///   since it started.
+    ///   diverged (`diverged.txt`), trains another task, with other settings or metrics, or on data
+    ///   whose content changed since it started.
     public static func resume(_ task: Task, _ path: String, runtime: RuntimeOptions = RuntimeOptions(),
-                              progress: any TrainingProgress = ConsoleProgress()) throws -> TrainingOutcome {
+                              progress: (any TrainingProgress)? = nil) throws -> TrainingOutcome {
         let (directory, start) = try RunDirectory.openForResume(path)
+        if let diverged = try? AtomicFile.read(directory.divergenceFile, limit: 4096) {
+            let what = String(decoding: diverged, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            throw TrainingError(message: "\(path): the run ended when its loss diverged (\(directory.divergenceFile): \(what)); "
+                                + "resuming would repeat the same steps and diverge again: start a new run, with a lower "
+                                + "learning rate, in another directory")
+        }
         let record = try TaskRecord(task)
         guard start.configuration.task.name == record.name else {
             throw TrainingError(message: "\(directory.startFile): the run trains the task '\(start.configuration.task.name)', "

@@ -1,15 +1,28 @@
 import Foundation
 import ReproTensor
 
-/// Where a ``Trainer`` reports what it does.
+/// Where a ``Trainer`` reports what it does, when the caller passes one: without it the trainer
+/// prints nothing. Every method has an empty default, so a conforming type implements only what
+/// it shows; ``ConsoleProgress`` is the command line's display.
 public protocol TrainingProgress: AnyObject {
+    /// Training starts (or continues from `resumedFromStep`) for `totalSteps` optimizer steps.
     func started(totalSteps: Int, epochs: Int, resumedFromStep: Int?)
+    /// Optimizer step `step` (1-based) ended with this training loss.
     func stepped(_ step: Int, totalSteps: Int, epoch: Int, loss: Float)
     /// An evaluation: the validation loss and each metric, in the task's order.
     func evaluated(step: Int, epoch: Int, loss: Float, metrics: [(name: String, value: Double)])
+    /// Something the run went on past, e.g. a damaged checkpoint skipped on resume.
     func warn(_ message: String)
     /// The run ended (finished or stopped); a terminal display finishes its line.
     func ended()
+}
+
+extension TrainingProgress {
+    public func started(totalSteps: Int, epochs: Int, resumedFromStep: Int?) {}
+    public func stepped(_ step: Int, totalSteps: Int, epoch: Int, loss: Float) {}
+    public func evaluated(step: Int, epoch: Int, loss: Float, metrics: [(name: String, value: Double)]) {}
+    public func warn(_ message: String) {}
+    public func ended() {}
 }
 
 /// Progress on standard error: a redrawn bar on a terminal, plain lines otherwise (every tenth of

@@ -47,6 +47,14 @@ final class ChildProcess {
     /// Whether the child has ended.
     var hasExited: Bool { state.exited.withLock { $0 } }
 
+    /// Sends `signal` to the child (unless it has ended).
+    func send(_ signal: Int32) {
+        if !hasExited { kill(process.processIdentifier, signal) }
+    }
+
+    /// Whether the child was ended by a signal it did not handle (its status is then the signal).
+    var wasKilledBySignal: Bool { process.terminationReason == .uncaughtSignal }
+
     /// Waits for the child; returns its exit status and its output and error text.
     func wait() -> (status: Int32, output: String, error: String) {
         readers.wait()
@@ -57,23 +65,58 @@ final class ChildProcess {
 
     /// Runs `jobs` as child processes, at most `parallel` at a time, and hands each result to
     /// `finished` as soon as that child ends (not in start order, so a slow run never idles the
-    /// other slots). `arguments` gives a job's arguments, or nil to skip it.
-    static func runAll<Job>(_ jobs: [Job], parallel: Int, arguments: (Job) throws -> [String]?,
-                            finished: (Job, (status: Int32, output: String, error: String)) throws -> Void) throws {
+    /// other slots). `arguments` gives a job's arguments, or nil to skip it (a job already done,
+    /// or one that failed before it could start). `progress` is told of every start, end and skip,
+    /// and redrawn four times a second; it is cleared before `arguments` or `finished` runs, so
+    /// that what they print starts on a line of its own.
+    ///
+    /// After a signal (``Interruption``) no child starts; the running ones get the same signal
+    /// (a training then stops after its step, with a checkpoint) and are waited for.
+    ///
+    /// - Returns: whether a signal interrupted the jobs.
+    static func runAll<Job>(_ jobs: [Job], parallel: Int, progress: RunsProgress, arguments: (Job) throws -> [String]?,
+                            finished: (Job, (status: Int32, output: String, error: String)) throws -> Void) throws -> Bool {
         let ended = DispatchSemaphore(value: 0)
         var pending = jobs[...]
-        var running: [(job: Job, child: ChildProcess)] = []
+        var running: [(job: Job, child: ChildProcess, started: ContinuousClock.Instant)] = []
+        var forwarded = false
+        defer { progress.clear() }
         while true {
-            while running.count < parallel, let job = pending.popFirst() {
-                guard let arguments = try arguments(job) else { continue }
-                running.append((job, try ChildProcess(arguments, onExit: { ended.signal() })))
+            while Interruption.signalNumber == 0, running.count < parallel, let job = pending.popFirst() {
+                progress.clear()
+                guard let arguments = try arguments(job) else {
+                    progress.skipped()
+                    continue
+                }
+                running.append((job, try ChildProcess(arguments, onExit: { ended.signal() }), .now))
+                progress.started()
             }
-            guard !running.isEmpty else { return }
-            ended.wait()
+            if Interruption.signalNumber != 0, !forwarded {
+                forwarded = true
+                for (_, child, _) in running { child.send(Interruption.signalNumber) }
+            }
+            guard !running.isEmpty else { return Interruption.signalNumber != 0 }
+            guard ended.wait(timeout: .now() + .milliseconds(250)) == .success else {
+                progress.redraw(running: running.map { $0.started })
+                continue
+            }
             let index = running.firstIndex { $0.child.hasExited }!
-            let (job, child) = running.remove(at: index)
-            try finished(job, child.wait())
+            let (job, child, started) = running.remove(at: index)
+            let result = child.wait()
+            progress.clear()
+            try finished(job, result)
+            progress.ended(startedAt: started, succeeded: result.status == 0 && !child.wasKilledBySignal,
+                           running: running.map { $0.started })
         }
+    }
+
+    /// `repro` and the arguments of this process, quoted for a POSIX shell where needed: the
+    /// command that runs this command again.
+    static var commandLine: String {
+        (["repro"] + CommandLine.arguments.dropFirst().map { argument in
+            let plain = !argument.isEmpty && argument.allSatisfy { $0.isLetter || $0.isNumber || "-_./=,:+@%".contains($0) }
+            return plain ? argument : "'" + argument.replacingOccurrences(of: "'", with: "'\\''") + "'"
+        }).joined(separator: " ")
     }
 
     /// This executable: `/proc/self/exe` where it exists, else the path it was started with.

@@ -18,6 +18,8 @@ struct ExerciseCommand: ParsableCommand {
             picked by timing) and says whether the bits changed.
 
             Exit status: 0 when seed N's two runs are bitwise identical, 1 when they are not, 2 for invalid input.
+
+            Progress (runs done, running, and the time left once a run has finished) goes to standard error. Ctrl-C (or SIGTERM) is passed on to the running trainings, which stop after their current step with a checkpoint; the exercise then lists the commands that resume them and exits with status 130 (143 for SIGTERM).
             """)
 
     @Option(parsing: .unconditional, help: "The seed (default 42).", transform: SeedArgument.parse)
@@ -118,15 +120,32 @@ struct ExerciseCommand: ParsableCommand {
         return FileManager.default.fileExists(atPath: path, isDirectory: &directory) && directory.boolValue
     }
 
-    /// Runs `repro train --resume` for each run directory, `jobs` at a time.
+    /// Runs `repro train --resume` for each run directory, `jobs` at a time. After Ctrl-C it
+    /// names the runs left unfinished and the command that resumes each, and exits 130.
     private func train(_ trainings: [String]) throws {
         let threads = max(1, ProcessInfo.processInfo.activeProcessorCount / jobs)
         var failures: [String] = []
-        try ChildProcess.runAll(trainings, parallel: jobs, arguments: { path in
+        var unfinished: [String] = []
+        Interruption.install()
+        let progress = RunsProgress(total: trainings.count, parallel: jobs)
+        let interrupted = try ChildProcess.runAll(trainings, parallel: jobs, progress: progress, arguments: { path in
             ["train", "--resume", path, "--quiet", "--threads", String(threads)]
         }, finished: { path, result in
-            if result.status != 0 { failures.append("\(path): \(ChildProcess.lastLine(result.error))") }
+            if Interruption.signalNumber != 0, result.status != 0 {
+                unfinished.append(path)
+            } else if result.status != 0 {
+                failures.append("\(path): \(ChildProcess.lastLine(result.error))")
+            }
         })
+        if interrupted {
+            let started = Set(unfinished)
+            unfinished += trainings.filter { !started.contains($0) && !FileManager.default.fileExists(atPath: $0 + "/manifest.json") }
+            var stderr = StandardError()
+            print("interrupted: \(trainings.count - unfinished.count) of \(trainings.count) runs finished; each of the "
+                  + "others continues with repro train --resume RUN:\n  "
+                  + unfinished.map { "repro train --resume \($0)" }.joined(separator: "\n  "), to: &stderr)
+            throw Interruption.exitCode
+        }
         guard failures.isEmpty else {
             throw ValidationError("training failed:\n  " + failures.joined(separator: "\n  "))
         }

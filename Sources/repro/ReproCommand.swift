@@ -24,8 +24,11 @@ struct ReproCommand: ParsableCommand {
     /// fail instead of killing the process (a training goes on); everything goes through C's
     /// buffered streams, and standard output is checked once at the end: output that could not be
     /// written (a closed or full stdout) ends the process with a message and exit status 2.
+    /// Standard output is line-buffered everywhere, so a pipe or file gets each line when it is
+    /// printed; library errors are printed in the command line's words (``CommandLineWording``).
     static func main() {
         signal(SIGPIPE, SIG_IGN)
+        lineBufferStandardOutput()
         var command: any ParsableCommand
         do {
             command = try parseAsRoot()
@@ -44,7 +47,7 @@ struct ReproCommand: ParsableCommand {
         } catch where exitCode(for: error) == .success {
             exit(withError: error)  // help, requested through the help subcommand path
         } catch {
-            fail("Error: \(error)")
+            fail("Error: \(CommandLineWording.message(for: error))")
         }
     }
 

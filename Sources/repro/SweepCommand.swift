@@ -13,6 +13,8 @@ struct SweepCommand: ParsableCommand {
             unfinished ones, so an interrupted sweep is continued by repeating its command.
 
             Exit status: 0, or 2 when a run fails (the others still run) or for invalid input.
+
+            Results go to standard output, one line per run as it ends; progress (runs done, running, and the time left once a run has finished) to standard error. Ctrl-C (or SIGTERM) is passed on to the running trainings, which stop after their current step with a checkpoint; the sweep waits for them, says how to continue, and exits with status 130 (143 for SIGTERM).
             """)
 
     @Option(parsing: .unconditional, help: "Seeds: A..B (inclusive) or a list such as 1,5,9.")
@@ -60,39 +62,64 @@ struct SweepCommand: ParsableCommand {
         let task = try recipe.task()
         try RunDirectory.refuseInsideRun(out, what: "a sweep")
         try RunDirectory.makeDirectory(out)
+        Interruption.install()
         let perRun = threads ?? max(1, ProcessInfo.processInfo.activeProcessorCount / jobs)
         var failures: [String] = []
+        var finishedRuns = 0
+        // The runs this sweep created, with the directories it created for them: one whose
+        // training fails before its first checkpoint is removed, so that the same sweep starts it
+        // again (a diverged run stays, as evidence, and is refused when resumed).
+        var created: [UInt64: [String]] = [:]
+        let progress = RunsProgress(total: seeds.count, parallel: jobs)
         // Each child trains a run.json written here: the configuration is made once, from the flags,
         // and a child never parses the recipe's flags again.
-        try ChildProcess.runAll(seeds, parallel: jobs, arguments: { seed in
+        let interrupted = try ChildProcess.runAll(seeds, parallel: jobs, progress: progress, arguments: { seed in
             let directory = "\(out)/seed-\(seed)"
             if FileManager.default.fileExists(atPath: directory + "/manifest.json") {
                 print("seed \(seed): already finished in \(directory)")
+                finishedRuns += 1
                 return nil
             } else if !FileManager.default.fileExists(atPath: directory + "/run.json") {
                 var seeded = configuration
                 seeded.seed = seed
+                let missing = RunDirectory.missingDirectories(directory)
                 do {
                     try task.createRun(seeded, seed: SeedRecord(seed: seed, drawn: false,
                                                                  deterministicHashing: HashSeeding.isDeterministic),
                                        at: directory)
+                    created[seed] = missing
                 } catch {
-                    print("seed \(seed): FAILED: \(error)")
-                    failures.append("seed \(seed): \(error)")
+                    let message = CommandLineWording.message(for: error)
+                    print("seed \(seed): FAILED: \(message)")
+                    failures.append("seed \(seed): \(message)")
                     return nil
                 }
             }
             return ["train", "--resume", directory, "--threads", String(perRun), "--workers", String(workers), "--quiet"]
         }, finished: { seed, result in
-            if result.status == 0, let manifest = try? RunManifest.read("\(out)/seed-\(seed)/manifest.json") {
+            let directory = "\(out)/seed-\(seed)"
+            if result.status == 0, let manifest = try? RunManifest.read(directory + "/manifest.json") {
                 print("seed \(seed): \(BuiltInRecipe.summary(manifest.finalMetrics)), digest \(manifest.digest.prefix(16))…")
+                finishedRuns += 1
+            } else if Interruption.signalNumber != 0 {
+                let said = ChildProcess.lastLine(result.output)
+                print("seed \(seed): " + (said.hasPrefix("interrupted") ? said : "interrupted; continue with: repro train --resume \(directory)"))
             } else {
                 let reason = ChildProcess.lastLine(result.error)
                 print("seed \(seed): FAILED (exit \(result.status)): \(reason)")
                 failures.append("seed \(seed): \(reason)")
+                if let missing = created[seed] {
+                    RunDirectory(path: directory).discardIfNeverCheckpointed(createdDirectories: missing)
+                }
             }
-            fflush(nil)
         })
+        if interrupted {
+            var stderr = StandardError()
+            print("interrupted: \(finishedRuns) of \(seeds.count) runs finished; the same command continues the sweep "
+                  + "(finished runs are skipped, interrupted ones resume from their checkpoints): \(ChildProcess.commandLine)",
+                  to: &stderr)
+            throw Interruption.exitCode
+        }
         guard failures.isEmpty else {
             var stderr = StandardError()
             print("Error: \(failures.count) of \(seeds.count) runs failed:\n  \(failures.joined(separator: "\n  "))", to: &stderr)

@@ -18,6 +18,8 @@ struct TrainCommand: ParsableCommand {
 
             --recipe charlm trains a character-level GPT (nanoGPT's design) on --text; eval.csv holds the \
             validation loss per character, and `repro sample RUN` continues a prompt with the trained model.
+
+            Ctrl-C (or SIGTERM) ends the training after its current step, with a checkpoint of that step, and prints the command that resumes it (exit status 130, or 143 for SIGTERM); a second Ctrl-C ends it at once (a resume then continues from the newest checkpoint). A run whose loss diverges keeps its logs up to that step as evidence and cannot be resumed; a training that fails before its first checkpoint for any other reason leaves nothing behind.
             """
     )
 
@@ -47,6 +49,8 @@ struct TrainCommand: ParsableCommand {
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1, got \(threads)") }
         if workers < 0 { throw ValidationError("--workers must be 0 or more, got \(workers)") }
         if let stopAfterStep, stopAfterStep < 1 { throw ValidationError("--stop-after-step must be at least 1, got \(stopAfterStep)") }
+        if let out, out.isEmpty { throw ValidationError("--out must not be empty") }
+        if let resume, resume.isEmpty { throw ValidationError("--resume must not be empty") }
         if resume != nil {
             let given = (seed != nil ? ["--seed"] : []) + recipe.given + (out != nil ? ["--out"] : [])
             guard given.isEmpty else {
@@ -58,7 +62,9 @@ struct TrainCommand: ParsableCommand {
     }
 
     func run() throws {
-        let runtime = RuntimeOptions(threads: threads, workers: workers, stopAfterStep: stopAfterStep)
+        Interruption.install()
+        let runtime = RuntimeOptions(threads: threads, workers: workers, stopAfterStep: stopAfterStep,
+                                     stopRequest: Interruption.stop)
         let progress = ConsoleProgress(quiet: quiet)
         let outcome: TrainingOutcome
         let path: String
@@ -86,6 +92,9 @@ struct TrainCommand: ParsableCommand {
                 finished \(path): \(BuiltInRecipe.summary(manifest.finalMetrics)) after \(manifest.finalMetrics.steps) steps
                 digest \(manifest.digest)
                 """)
+        case .stopped(let step) where Interruption.signalNumber != 0 && step != stopAfterStep:
+            print("interrupted after step \(step), which has a checkpoint; continue with: repro train --resume \(path)")
+            throw Interruption.exitCode
         case .stopped(let step):
             print("stopped after step \(step) (--stop-after-step); continue with: repro train --resume \(path)")
         }

@@ -24,6 +24,10 @@ import Testing
             #expect(first.stdout.contains("seed \(seed): validation accuracy"), "\(first.stdout)")
             #expect(FileManager.default.fileExists(atPath: "\(sweep)/seed-\(seed)/manifest.json"))
         }
+        // Progress on standard error, a line per change when it is not a terminal: the first run's
+        // end leaves one running and gives the first estimate of the time left.
+        #expect(first.stderr.contains("runs: 1 of 3 done, 1 running, about "), "\(first.stderr)")
+        #expect(first.stderr.hasSuffix("runs: 3 of 3 done, 0 running\n"), "\(first.stderr)")
         let again = try Repro.run(["sweep", "--seeds", "1..3", "--out", sweep] + flags)
         #expect(again.status == 0)
         #expect(again.stdout.components(separatedBy: "already finished").count == 4, "\(again.stdout)")

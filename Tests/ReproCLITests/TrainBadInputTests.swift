@@ -371,6 +371,44 @@ import Testing
             }
             #expect(!FileManager.default.fileExists(atPath: run + "/manifest.json"))
             #expect(!FileManager.default.fileExists(atPath: run + "/model.safetensors"))
+            #expect(message.contains("\(run) keeps the logs up to step"), "\(message)")
+            #expect(text(run + "/diverged.txt").contains("training diverged"), "diverged.txt records the step")
+
+            // The diverged run is evidence: the same command, and a resume, say what to do and change nothing.
+            let kept = try Snapshot(of: run)
+            let again = try await Repro.run(["train"] + ShortRun.checkpointed + ["--lr", "1e30", "--out", run, "--quiet"],
+                                            logs: scratch.file("logs"))
+            #expect(again.status == 2, "\(again.summary)")
+            #expect(again.stderr.contains("\(run): holds a run whose loss diverged") && again.stderr.contains("choose another --out"),
+                    "\(again.stderr)")
+            let resumed = try await Repro.run(["train", "--resume", run, "--quiet"], logs: scratch.file("logs"))
+            #expect(resumed.status == 2, "\(resumed.summary)")
+            #expect(resumed.stderr.contains("diverge again") && resumed.stderr.contains("another directory"), "\(resumed.stderr)")
+            let after = try Snapshot(of: run)
+            #expect(after == kept, "changed: \(after.differences(from: kept))")
+        }
+    }
+
+    /// A start that fails (a mistyped dataset path, a CSV with a bad label, the CNN on CSV rows)
+    /// creates nothing, and the corrected command then trains into the same --out directory.
+    @Test(arguments: [
+        (["--dataset", "DIR/dta.csv"], "cannot read the file"),
+        (["--dataset", "DIR/bad.csv"], "expected an integer label"),
+        (["--dataset", "DIR/data.csv", "--model", "cnn"], "--model cnn needs an image dataset"),
+    ])
+    func aFailedStartLeavesNothingAndTheCorrectedCommandTrains(_ wrong: [String], _ mention: String) async throws {
+        try await withScratch("failed-start") { scratch in
+            let rows = (0..<40).map { "\(Double($0) / 40),\(Double($0 % 7) / 7),\($0 % 2)\n" }.joined()
+            try rows.write(toFile: scratch.file("data.csv"), atomically: true, encoding: .utf8)
+            try "1,2,0\n3,4,x\n".write(toFile: scratch.file("bad.csv"), atomically: true, encoding: .utf8)
+            let out = scratch.file("runs/a")
+            let flags = ["train", "--seed", "1", "--max-steps", "3", "--batch-size", "8", "--out", out, "--quiet"]
+            let failed = try await Repro.run(flags + wrong.map { $0.replacingOccurrences(of: "DIR", with: scratch.path) },
+                                             logs: scratch.file("logs"))
+            #expect(failed.status == 2 && failed.stderr.contains(mention), "\(failed.summary)")
+            #expect(!FileManager.default.fileExists(atPath: scratch.file("runs")), "the failed start created \(scratch.file("runs"))")
+            let corrected = try await Repro.run(flags + ["--dataset", scratch.file("data.csv")], logs: scratch.file("logs"))
+            #expect(corrected.status == 0 && corrected.digest != nil, "\(corrected.summary)")
         }
     }
 

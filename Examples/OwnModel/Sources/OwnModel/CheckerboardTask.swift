@@ -68,16 +68,17 @@ struct CheckerboardTask: TrainingTask {
 }
 
 /// Trains the task with seed 42 into `path`: a new run, or the rest of an interrupted one.
-/// Returns the run's digest.
+/// Shows progress on standard error. Returns the run's digest.
 func trainCheckerboard(into path: String) throws -> String {
     let task = CheckerboardTask()
+    let progress = ConsoleProgress()   // without it, the trainer prints nothing
     let outcome: TrainingOutcome
     if FileManager.default.fileExists(atPath: path + "/run.json") {
-        outcome = try Trainer.resume(task, path)
+        outcome = try Trainer.resume(task, path, progress: progress)
     } else {
         var configuration = try TrainingConfiguration(seed: 42, task: task)
         configuration.epochs = 5
-        outcome = try Trainer.train(task, configuration, seed: seedEverything(42), into: path)
+        outcome = try Trainer.train(task, configuration, seed: seedEverything(42), into: path, progress: progress)
     }
     guard case .finished(let manifest) = outcome else { throw TrainingError(message: "\(path) did not finish") }
     return manifest.digest

@@ -9,7 +9,8 @@ extension RunComparison {
             let final = run.manifest.finalMetrics
             let headline = ValidationMetric.headline(metrics: run.metricNames)
             text += "\(label)  \(run.directory.path)  (seed \(run.manifest.seed.seed), \(ReportFormat.plural(final.steps, "step")), "
-                + "final \(headline.label) \(ReportFormat.number(headline.finalValue(final) ?? .nan)))\n"
+                + "final \(headline.label) \(ReportFormat.number(headline.displayed(headline.finalValue(final) ?? .nan)))"
+                + "\(headline.isPercent ? " %" : ""))\n"
         }
         text += "verdict: \(verdictLine)\n"
         text += "\ndigests\n  A  \(digests.a)\n  B  \(digests.b)\n"

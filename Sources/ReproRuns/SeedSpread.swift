@@ -82,13 +82,20 @@ package struct SeedSpread: Sendable {
 
     /// The 95 % prediction interval for one more seed's final value:
     /// `mean ± t · SD · √(1 + 1/k)` over the ``finals`` of the k runs, t with k − 1 degrees of
-    /// freedom; nil for fewer than two runs.
-    var prediction: ClosedRange<Double>? { summary.predictionInterval(level: Self.level) }
+    /// freedom, clamped to 0…100 % for an accuracy (which cannot lie outside); nil for fewer than
+    /// two runs.
+    var prediction: ClosedRange<Double>? { summary.predictionInterval(level: Self.level).map(clamped) }
+
+    /// `interval` clamped to 0…100 for a percent metric; as is otherwise.
+    func clamped(_ interval: ClosedRange<Double>) -> ClosedRange<Double> {
+        guard metric.isPercent else { return interval }
+        return min(max(interval.lowerBound, 0), 100)...min(max(interval.upperBound, 0), 100)
+    }
 
     /// The per-step 95 % prediction interval at each of ``steps``; nil for fewer than two runs.
     var stepPredictions: [ClosedRange<Double>]? {
         guard runs.count >= 2 else { return nil }
-        return steps.indices.map { index in SampleSummary(curves.map { $0[index] }).predictionInterval(level: Self.level)! }
+        return steps.indices.map { index in clamped(SampleSummary(curves.map { $0[index] }).predictionInterval(level: Self.level)!) }
     }
 
     /// The smallest difference the metric can show: one validation sample, in the unit shown; nil
@@ -148,7 +155,7 @@ package struct SeedSpread: Sendable {
     /// nil without an SD.
     func seedsNeededText(toDetect delta: Double) -> String? {
         guard let n = seedsNeeded(toDetect: delta), let sd = summary.standardDeviation else { return nil }
-        return "to detect a difference of \(amount(delta)) between two configurations' mean final \(metric.label) "
+        return "detecting a difference of \(amount(delta)) in mean final \(metric.shortLabel) between two configurations "
             + "needs about \(n) seeds per configuration (two-sided two-sample test, α = 0.05, power 0.8: "
             + "n = 2·((z₀.₉₇₅ + z₀.₈)·SD/δ)² with SD \(amount(sd)) from seeds \(seedText))"
     }
@@ -201,7 +208,7 @@ package struct NewSeedCheck: Sendable {
     /// or that the interval cannot be computed.
     var text: String {
         guard let interval = spread.intervalText, let inside else { return "not judged: " + spread.predictionText }
-        var text = "final \(spread.metric.label) \(spread.value(value)) is \(inside ? "inside" : "OUTSIDE") the 95 % "
+        var text = "final \(spread.metric.shortLabel) \(spread.value(value)) is \(inside ? "inside" : "OUTSIDE") the 95 % "
             + "prediction interval for one more seed, " + interval
         if let stepsInside {
             text += "; its \(spread.metric.shortLabel) curve lies inside the per-step 95 % prediction interval at "
@@ -230,7 +237,7 @@ extension SeedSpread {
                 + "(difference \(pair.amount(difference)))"
         }
         var lines = [first]
-        let minimum = "a prediction interval needs at least 2 seeds other than \(seed) and \(seed + 1): use --spread 4 or more"
+        let minimum = "use --spread 4 or more for 2 seeds besides \(seed) and \(seed + 1)"
         guard !others.isEmpty else {
             return lines + ["seed \(seed + 1) vs the other seeds: not judged: there are none; " + minimum]
         }

@@ -93,7 +93,7 @@ import Testing
             #expect(near.inside == true && Self.close(near.value, 98.05013927576601))
             // The others log 331…334, 346…349 and 350…354 correct: 332, 347 and 352 lie inside each step's interval.
             #expect(near.stepsInside?.inside == 3 && near.stepsInside?.steps == 3)
-            #expect(near.text.hasPrefix("final validation accuracy 98.05 % is inside the 95 % prediction interval for one more seed, 96.71 % – 99.39 %"))
+            #expect(near.text.hasPrefix("final accuracy 98.05 % is inside the 95 % prediction interval for one more seed, 96.71 % – 99.39 %"))
             let far = try NewSeedCheck(try Self.run(directory.file("seed-42"), seed: 42, correct: [331, 300, 340]), against: spread)
             #expect(far.inside == false && far.stepsInside?.inside == 1)  // 331 inside; 300 and 340 far below
             #expect(far.text.contains("94.71 % is OUTSIDE the 95 % prediction interval"))

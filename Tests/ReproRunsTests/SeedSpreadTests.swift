@@ -112,6 +112,28 @@ import Testing
         }
     }
 
+    /// The lines `repro exercise` prints on seed N+1: judged against seeds N+2 … only, with the
+    /// tolerance check, the resolution, the seeds needed and the warning.
+    @Test func exerciseVerdictsJudgeAgainstTheOtherSeeds() throws {
+        try withTemporaryDirectory { directory in
+            let others = try Self.others(in: directory)
+            let a = try Self.run(directory.file("seed-42"), seed: 42, correct: [330, 345, 352])
+            let b = try Self.run(directory.file("seed-43"), seed: 43, correct: [332, 347, 351])
+            let lines = try SeedSpread.exerciseVerdicts(seed: 42, a, b, divergence: "diverge at step 1", others: others, tolerance: 0.1)
+            #expect(lines.count == 5)
+            #expect(lines[0] == "seed 42 vs seed 43: diverge at step 1; final accuracy 98.05 % vs 97.77 %, "
+                    + "NOT within the tolerance ±0.1 pp (difference 0.279 pp)")
+            #expect(lines[1] == "seed 43 vs seeds 44–48: " + (try NewSeedCheck(b, against: try SeedSpread(others))).text)
+            #expect(lines[2].hasPrefix("resolution: one validation sample is 0.279 pp"))
+            #expect(lines[3].hasPrefix("seeds needed: detecting a difference of 0.1 pp in mean final accuracy between two "
+                                       + "configurations needs about 305 seeds per configuration"))
+            #expect(lines[4].hasPrefix("warning: the tolerance ±0.1 pp is finer than the metric resolves"))
+            let none = try SeedSpread.exerciseVerdicts(seed: 42, a, b, divergence: "diverge at step 1", others: [], tolerance: nil)
+            #expect(none == ["seed 42 vs seed 43: diverge at step 1; final accuracy 98.05 % vs 97.77 %",
+                             "seed 43 vs the other seeds: not judged: there are none; use --spread 4 or more for 2 seeds besides 42 and 43"])
+        }
+    }
+
     @Test func aRepeatedSeedCountsOnce() throws {
         try withTemporaryDirectory { directory in
             let others = try Self.others(in: directory)

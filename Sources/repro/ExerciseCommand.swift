@@ -12,7 +12,7 @@ struct ExerciseCommand: ParsableCommand {
         discussion: """
             Writes DIR/seed-N, DIR/seed-N-again, DIR/seed-N+1 and DIR/spread/seed-… (each a run directory trained by its own `repro train` process), DIR/loss-curves.svg and DIR/report.html, and prints the verdicts.
 
-            Seed N+1 is judged against the other seeds, N+2 … N+SPREAD-1 (neither N nor N+1): its final validation accuracy must lie inside their 95 % prediction interval for one more seed, mean ± t·SD·√(1 + 1/k) over k seeds with Student's t at k − 1 degrees of freedom (k ≥ 2, so --spread 4 or more). The exercise also prints how many validation samples one percentage point of accuracy rests on and how many seeds a difference needs to be detectable. --tolerance X also checks the lesson's criterion, seed N+1's final accuracy within ±X percentage points of seed N's, and warns when X is finer than one validation sample.
+            Seed N+1 is judged against the other seeds, N+2 … N+SPREAD-1 (neither N nor N+1): its final validation accuracy must lie inside their 95 % prediction interval for one more seed, mean ± t·SD·√(1 + 1/k) over k seeds with Student's t at k − 1 degrees of freedom (k ≥ 2, so --spread 4 or more). The exercise also prints what one validation sample is worth in percentage points of accuracy (the resolution) and how many seeds a difference needs to be detectable. --tolerance X also checks the lesson's criterion, seed N+1's final accuracy within ±X percentage points of seed N's, and warns when X is finer than one validation sample.
 
             --allow-nondeterministic also trains seed N twice with the nondeterministic fast paths (kernels picked by timing) and says whether the bits changed.
 

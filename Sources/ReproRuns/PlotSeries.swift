@@ -48,10 +48,12 @@ struct PlotAggregate: Sendable, Equatable {
     var nonFiniteSteps: Int
 
     /// Aggregates `curves` over the x values they all share. The standard deviation is the sample
-    /// one (n − 1; 0 for a single curve).
+    /// one (n − 1; 0 for a single curve). The band's edges are clamped to `limits`, the values the
+    /// quantity can take (a loss no lower than 0, an accuracy 0…100 %), so mean − SD never draws
+    /// a negative loss.
     ///
     /// - Determinism: values are summed in the order of `curves`.
-    init(_ curves: [PlotCurve], band: PlotBand) {
+    init(_ curves: [PlotCurve], band: PlotBand, limits: ClosedRange<Double> = -Double.infinity...Double.infinity) {
         var common: Set<Double>? = nil
         for curve in curves { common = common.map { $0.intersection(curve.x) } ?? Set(curve.x) }
         let xs = (common ?? []).sorted()
@@ -72,8 +74,8 @@ struct PlotAggregate: Sendable, Equatable {
             switch band {
             case .std:
                 let deviation = Self.sampleStandardDeviation(values, mean: average)
-                lower.append(average - deviation)
-                upper.append(average + deviation)
+                lower.append(min(max(average - deviation, limits.lowerBound), limits.upperBound))
+                upper.append(min(max(average + deviation, limits.lowerBound), limits.upperBound))
             case .minmax:
                 lower.append(values.min()!)
                 upper.append(values.max()!)
@@ -188,8 +190,17 @@ struct PlotSeries: Sendable {
                     nonFiniteNote(evaluation, metric.shortLabel, "\(name)/\(run.name)")
                 }
             }
-            let lossAggregate = PlotAggregate(each.map { $0.loss.movingAverage(window: smoothing) }, band: band)
-            let evaluationAggregates = metrics.indices.map { index in PlotAggregate(each.map { $0.evaluations[index] }, band: band) }
+            // A band stays where the values can be: a loss that is never negative stays ≥ 0, an accuracy in 0…100 %.
+            func limits(_ curves: [PlotCurve], percent: Bool) -> ClosedRange<Double> {
+                if percent { return 0...100 }
+                return curves.allSatisfy { $0.y.allSatisfy { !($0 < 0) } } ? 0...Double.infinity : -Double.infinity...Double.infinity
+            }
+            let losses = each.map { $0.loss.movingAverage(window: smoothing) }
+            let lossAggregate = PlotAggregate(losses, band: band, limits: limits(losses, percent: false))
+            let evaluationAggregates = metrics.indices.map { index in
+                let curves = each.map { $0.evaluations[index] }
+                return PlotAggregate(curves, band: band, limits: limits(curves, percent: metrics[index].isPercent))
+            }
             let droppedEvaluations = evaluationAggregates[0].droppedSteps  // every metric has the same evaluation steps
             if lossAggregate.droppedSteps > 0 || droppedEvaluations > 0 {
                 notes.append("\(name): the runs log different steps; the mean uses only the steps all \(runs.count) runs share "

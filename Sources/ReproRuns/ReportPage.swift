@@ -12,11 +12,16 @@ public struct RunReport: Sendable {
     public let figure: LossCurveFigure
     /// Every run with its name on the page: an input's legend name, or `sweep/member` for a sweep's runs.
     public let runs: [(name: String, run: RunRecord)]
+    /// The difference of the headline metric (in the unit shown: percentage points for an
+    /// accuracy) the statistics section sizes seeds for and warns about when finer than the
+    /// metric resolves; nil for one validation sample.
+    public let tolerance: Double?
 
     /// A report on `inputs`; `options` shape the figure (its id prefix is set to `report-plot`).
     ///
     /// - Throws: ``RunFileError`` when there are no inputs or a log lacks a column.
-    public init(inputs: [PlotInput], options: LossCurveFigure.Options = .init()) throws {
+    public init(inputs: [PlotInput], options: LossCurveFigure.Options = .init(), tolerance: Double? = nil) throws {
+        self.tolerance = tolerance
         var options = options
         options.idPrefix = "report-plot"
         self.inputs = inputs

@@ -15,6 +15,25 @@ extension RunReport {
         return groups
     }
 
+    /// Pairs of runs (by name, in page order) meant to be bitwise identical — the same
+    /// configuration, seed included, and the same determinism settings, without the
+    /// nondeterministic fast paths — whose digests differ.
+    var unexpectedDifferences: [(String, String)] {
+        func key(_ manifest: RunManifest) -> String {
+            (JSONValue.flattened(manifest.configuration) + JSONValue.flattened(manifest.determinism, prefix: "determinism."))
+                .map { "\($0.key)=\($0.value)" }.joined(separator: "\n")
+        }
+        let keys = runs.map { key($0.run.manifest) }
+        var pairs: [(String, String)] = []
+        for second in runs.indices where !runs[second].run.manifest.configuration.allowNondeterministic {
+            if let first = runs.indices.first(where: { $0 < second && keys[$0] == keys[second] }),
+               runs[first].run.digest != runs[second].run.digest {
+                pairs.append((runs[first].name, runs[second].name))
+            }
+        }
+        return pairs
+    }
+
     func verdictSection(into page: inout HTMLText) {
         page.raw("<section id=\"verdict\">\n<h2>Verdict</h2>\n")
         guard runs.count >= 2 else {
@@ -24,16 +43,20 @@ extension RunReport {
             return
         }
         let groups = digestGroups
+        // Green when every pair of runs meant to be identical is (same configuration, seed and
+        // determinism settings), orange when such a pair differs: other seeds differing is expected.
+        let unexpected = unexpectedDifferences
+        let verdictClass = unexpected.isEmpty ? "identical" : "differ"
         if groups.count == 1 {
             page.raw("<p class=\"identical\">")
             page.text("All \(runs.count) runs are bitwise identical: one digest, \(groups[0].digest).")
             page.raw("</p>\n")
         } else if groups.count == runs.count {
-            page.raw("<p class=\"differ\">")
+            page.raw("<p class=\"\(verdictClass)\">")
             page.text("\(runs.count) runs, \(runs.count) different digests: no two of them are bitwise identical.")
             page.raw("</p>\n")
         } else {
-            page.raw("<p class=\"differ\">")
+            page.raw("<p class=\"\(verdictClass)\">")
             page.text("\(runs.count) runs, \(groups.count) different digests. Runs with the same digest are bitwise identical:")
             page.raw("</p>\n<ul>\n")
             for group in groups {
@@ -41,6 +64,15 @@ extension RunReport {
                 page.text(group.names.joined(separator: ", ")); page.raw("</li>\n")
             }
             page.raw("</ul>\n")
+        }
+        if groups.count > 1 {
+            page.raw("<p class=\"\(verdictClass)\">")
+            page.text(unexpected.isEmpty
+                ? "As expected: every two runs with the same configuration, seed and determinism settings are bitwise "
+                    + "identical; the others differ in the seed or another setting."
+                : "Not as expected: " + unexpected.map { "\($0.0) and \($0.1)" }.joined(separator: "; ")
+                    + " have the same configuration, seed and determinism settings but different digests.")
+            page.raw("</p>\n")
         }
         let reference = runs[0]
         let comparisons = runs.dropFirst().map { localRunComparison(reference: reference, candidate: $0) }
@@ -95,24 +127,48 @@ extension RunReport {
         for (input, name) in zip(inputs, PlotInput.displayNames(inputs)) {
             if case .sweep(_, let members) = input, members.count >= 2 { groups.append((name, members)) }
         }
-        if runs.count >= 2 && (inputs.count > 1 || groups.isEmpty) { groups.append(("all \(runs.count) runs", runs.map(\.run))) }
-        if !groups.isEmpty {
-            let headline = ValidationMetric.headline(metrics: runs[0].run.metricNames)
-            func number(_ value: Double) -> String { headline.isPercent ? PlotNumber.fixed(value, 3) : PlotNumber.significant(value) }
-            page.raw("<p>")
-            page.text("Final \(headline.label)\(headline.isPercent ? " in percent" : "") across runs "
-                      + "(SD: sample standard deviation, n − 1).")
-            page.raw("</p>\n")
-            page.table(["runs", "count", "mean", "SD", "min", "max"] + (headline.isLoss ? [] : ["mean final validation loss"]),
-                       groups.map { name, members in
-                let finals = members.map { headline.displayed(headline.finalValue($0.manifest.finalMetrics) ?? .nan) }
-                let losses = members.map { Double($0.manifest.finalMetrics.validationLoss) }
-                let mean = finals.reduce(0, +) / Double(finals.count)
-                return [name, String(members.count), number(mean),
-                        number(PlotAggregate.sampleStandardDeviation(finals, mean: mean)),
-                        number(finals.min()!), number(finals.max()!)]
-                    + (headline.isLoss ? [] : [PlotNumber.significant(losses.reduce(0, +) / Double(losses.count))])
-            }, numeric: headline.isLoss ? [1, 2, 3, 4, 5] : [1, 2, 3, 4, 5, 6])
+        let sweeps = groups.count
+        if runs.count >= 2 && (inputs.count > 1 || groups.isEmpty) { groups.append(("all runs", runs.map(\.run))) }
+        guard !groups.isEmpty, let spreads = try? groups.map({ try SeedSpread($0.runs) }) else {
+            page.raw("</section>\n")
+            return
+        }
+        let headline = spreads[0].metric
+        page.raw("<p>")
+        page.text("Final \(headline.label)\(headline.isPercent ? " in percent" : "") across seeds, one run per seed (a run "
+                  + "whose seed an earlier run has is left out: it counts once). SD: sample standard deviation (n − 1); the "
+                  + "prediction interval is where one more seed's final value falls with 95 % probability: mean ± t·SD·√(1 + 1/n).")
+        page.raw("</p>\n")
+        page.table(["runs", "seeds", "count", "mean", "SD", "min", "max", "95 % prediction interval for one more seed"],
+                   zip(groups, spreads).map { group, spread in
+            let summary = spread.summary
+            let left = spread.repeatedSeedRuns.isEmpty ? "" : " (\(spread.repeatedSeedRuns.count) left out)"
+            return [group.name + left, spread.seedText, String(summary.count), spread.value(summary.mean),
+                    summary.standardDeviation.map(spread.amount) ?? "—", spread.value(summary.minimum),
+                    spread.value(summary.maximum),
+                    spread.prediction.map { "\(spread.value($0.lowerBound)) – \(spread.value($0.upperBound))" } ?? "— (needs 2 seeds)"]
+        }, numeric: [2, 3, 4, 5, 6])
+        page.raw("<ul>\n")
+        for (group, spread) in zip(groups, spreads) {
+            var lines = [spread.predictionText]
+            if let resolution = spread.resolutionText { lines.append(resolution) }
+            if let delta = tolerance ?? spread.resolution, let needed = spread.seedsNeededText(toDetect: delta) { lines.append(needed) }
+            if let tolerance, let warning = spread.toleranceWarning(tolerance) { lines.append(warning) }
+            page.raw("<li>"); page.text("\(group.name): " + lines.joined(separator: "; ")); page.raw("</li>\n")
+        }
+        page.raw("</ul>\n")
+        // Each single run judged against each sweep that does not hold its seed.
+        var checks: [[String]] = []
+        for (group, spread) in zip(groups.prefix(sweeps), spreads) {
+            for (input, name) in zip(inputs, PlotInput.displayNames(inputs)) {
+                guard case .run(let run) = input,
+                      !group.runs.contains(where: { $0.manifest.seed.seed == run.manifest.seed.seed }),
+                      let check = try? NewSeedCheck(run, against: spread) else { continue }
+                checks.append([name, group.name, check.text])
+            }
+        }
+        if !checks.isEmpty {
+            page.table(["run", "against", "verdict"], checks)
         }
         page.raw("</section>\n")
     }

@@ -16,7 +16,8 @@ extension RunComparison {
             let headline = ValidationMetric.headline(metrics: run.metricNames)
             let path = ReportFormat.middleTruncated(run.directory.path, to: width - 3)
             let details = "(seed \(run.manifest.seed.seed), \(ReportFormat.plural(final.steps, "step")), "
-                + "final \(headline.label) \(ReportFormat.number(headline.finalValue(final) ?? .nan)))"
+                + "final \(headline.label) \(ReportFormat.number(headline.displayed(headline.finalValue(final) ?? .nan)))"
+                + "\(headline.isPercent ? " %" : ""))"
             let line = "\(label)  \(path)  \(details)"
             text += line.count <= width ? line + "\n" : "\(label)  \(path)\n   \(details)\n"
         }

@@ -6,9 +6,12 @@ extension RunStatistics {
     static let reportedEvaluationSteps = 20
 
     /// The plain-text summary `repro stats` prints for one group, titled `title` (`sweep` or
-    /// `baseline`): its paths, runs and seeds, configuration warnings, the final metrics, and the
-    /// per-step curves at ``reportedLossSteps`` steps and every evaluation step.
-    public func report(title: String) -> String {
+    /// `baseline`): its paths, runs and seeds, configuration warnings, the final metrics (an
+    /// accuracy in percent), what the seeds predict for one more seed (``SeedSpread``: the
+    /// prediction interval, the resolution, and the seeds needed to detect a difference of
+    /// `tolerance`, or of one validation sample without one), and the per-step curves at
+    /// ``reportedLossSteps`` steps and every evaluation step.
+    public func report(title: String, tolerance: Double? = nil) -> String {
         let runs = group.runs
         var text = "\(title): \(group.paths.joined(separator: " ")) — \(ReportFormat.plural(runs.count, "run"))"
         text += runs.count <= 3 ? " (\(runs.map(\.name).joined(separator: ", ")))" : " (\(runs.first!.name) … \(runs.last!.name))"
@@ -26,7 +29,7 @@ extension RunStatistics {
         let level = runs.count > 1 ? "95% CI of the mean (t, df \(runs.count - 1))" : "95% CI of the mean"
         var finals = TextTable(["final metric", "mean", "sd", "min", "max", level])
         for (name, summary) in finalMetrics { finals.append([name] + Self.cells(summary, interval: true)) }
-        text += "\n" + finals.rendered()
+        text += "\n" + finals.rendered() + "\n" + spreadReport(tolerance: tolerance)
 
         let lossRows = Self.evenlySpaced(loss.count, count: Self.reportedLossSteps)
         text += "\ntraining loss per step (metrics.csv: \(ReportFormat.plural(loss.count, "step")), "
@@ -37,11 +40,25 @@ extension RunStatistics {
         text += "\nvalidation per evaluation (eval.csv: \(ReportFormat.plural(validationLoss.count, "evaluation"))"
             + (evalRows.count < validationLoss.count ? ", \(evalRows.count) evenly spaced shown" : "") + ")\n"
         let curves = ValidationMetric.all(metrics: group.metricNames).map(curve)
-        var table = TextTable(["step"] + ValidationMetric.all(metrics: group.metricNames).flatMap { ["\($0.name) mean", "sd", "min", "max"] })
+        let metrics = ValidationMetric.all(metrics: group.metricNames)
+        var table = TextTable(["step"] + metrics.flatMap { ["\($0.name)\($0.unitSuffix) mean", "sd", "min", "max"] })
         for index in evalRows {
-            table.append([String(validationLoss[index].step)] + curves.flatMap { Self.cells($0[index].summary, interval: false) })
+            table.append([String(validationLoss[index].step)]
+                         + zip(metrics, curves).flatMap { Self.cells($0.displayed($1[index].summary), interval: false) })
         }
         return text + table.rendered()
+    }
+
+    /// What the seeds predict for one more seed (``SeedSpread/predictionText``), the metric's
+    /// resolution and, for `tolerance` (or one validation sample), the seeds a difference needs.
+    func spreadReport(tolerance: Double?) -> String {
+        var lines = [spread.predictionText]
+        if !spread.repeatedSeedRuns.isEmpty {
+            lines[0] += " (" + spread.repeatedSeedRuns.map(\.name).joined(separator: ", ") + " left out: seed already counted)"
+        }
+        if let resolution = spread.resolutionText { lines.append(resolution) }
+        if let delta = tolerance ?? spread.resolution, let needed = spread.seedsNeededText(toDetect: delta) { lines.append(needed) }
+        return lines.map { "  " + $0 + "\n" }.joined()
     }
 
     /// A per-step table: step, mean, sd, min, max.
@@ -134,7 +151,11 @@ extension SweepComparison {
                 .joined(separator: "; ") + "\n"
         }
         for metric in metrics {
-            text += "  final \(metric.name): difference of means \(Self.signed(metric.meanDifference))\n"
+            // Differences and spreads in the unit shown: an accuracy's in percentage points.
+            let unit = metric.metric.isPercent ? " pp" : ""
+            func signed(_ value: Double) -> String { Self.signed(metric.metric.displayed(value)) + unit }
+            func amount(_ value: Double) -> String { ReportFormat.number(metric.metric.displayed(value)) + unit }
+            text += "  final \(metric.name): difference of means \(signed(metric.meanDifference))\n"
             if let welch = metric.welch {
                 text += "    Welch's t-test: t = \(ReportFormat.number(welch.t)), df = \(ReportFormat.number(welch.degreesOfFreedom)), "
                     + "p = \(ReportFormat.number(welch.pValue))\n"
@@ -143,18 +164,18 @@ extension SweepComparison {
             }
             if let effect = metric.effectSize {
                 text += "    effect size: Cohen's d = \(ReportFormat.number(effect.cohensD)) (pooled sd "
-                    + "\(ReportFormat.number(effect.pooledStandardDeviation))), Hedges' g = \(ReportFormat.number(effect.hedgesG))\n"
+                    + "\(amount(effect.pooledStandardDeviation))), Hedges' g = \(ReportFormat.number(effect.hedgesG))\n"
             } else {
                 text += "    effect size: undefined (needs 4 runs in all and some variation)\n"
             }
             if let paired = metric.paired {
                 text += "    paired t-test over \(ReportFormat.plural(paired.count, "seed")): mean difference "
-                    + "\(Self.signed(paired.meanDifference)), sd \(ReportFormat.number(paired.standardDeviation)), "
+                    + "\(signed(paired.meanDifference)), sd \(amount(paired.standardDeviation)), "
                     + "t = \(ReportFormat.number(paired.t)), df = \(ReportFormat.number(paired.degreesOfFreedom)), "
                     + "p = \(ReportFormat.number(paired.pValue))\n"
             } else if !pairedSeeds.isEmpty {
                 text += "    paired t-test: undefined (needs 2 pairs whose differences vary; differences "
-                    + metric.pairedDifferences.map(Self.signed).joined(separator: ", ") + ")\n"
+                    + metric.pairedDifferences.map(signed).joined(separator: ", ") + ")\n"
             }
         }
         text += "  training loss curves: per-step means correlate "
@@ -172,10 +193,19 @@ extension SweepComparison {
 extension StatisticalReproducibility {
     /// `statistical reproducibility (±X): pass|fail`, then each criterion with its outcome.
     package var report: String {
-        var text = "statistical reproducibility (±\(ReportFormat.number(tolerance))): \(passed ? "pass" : "fail")\n"
+        var text = "statistical reproducibility (±\(ReportFormat.number(tolerance))\(unit)): \(passed ? "pass" : "fail")\n"
+        if let warning { text += "  \(warning)\n" }
         for criterion in criteria {
             text += "  \(criterion.passed ? "pass" : "FAIL")  \(criterion.requirement): \(criterion.detail)\n"
         }
         return text
     }
+}
+
+extension ValidationMetric {
+    /// A summary of values as logged, in the unit shown (``displayed(_:)-(Double)``).
+    func displayed(_ summary: SampleSummary) -> SampleSummary { isPercent ? summary.scaled(by: 100) : summary }
+
+    /// ` (%)` after a percent metric's name in a table header, else nothing.
+    var unitSuffix: String { isPercent ? " (%)" : "" }
 }

@@ -31,6 +31,8 @@ public struct RunStatistics: Sendable {
     public let validationMetrics: [String: [Step]]
     /// Each run's final value of the validation loss and of each metric, in the order of the runs.
     let runFinals: [ValidationMetric: [Double]]
+    /// The seed spread of the headline metric: what these runs predict for one more seed.
+    package let spread: SeedSpread
 
     /// The statistics of `group` (whose runs log the same metrics and steps, with finite values:
     /// see ``RunGroup/load(_:)``).
@@ -53,6 +55,7 @@ public struct RunStatistics: Sendable {
             curves[metric] = perStep(first.evaluations.steps, values)
         }
         self.runFinals = runFinals
+        spread = try SeedSpread(group.runs)
         finalValidationLoss = finals[.loss]!
         validationLoss = curves[.loss]!
         finalValidationMetrics = Dictionary(uniqueKeysWithValues: group.metricNames.map { ($0, finals[ValidationMetric($0)]!) })
@@ -73,15 +76,16 @@ public struct RunStatistics: Sendable {
         metric.isLoss ? validationLoss : validationMetrics[metric.name]!
     }
 
-    /// The final metrics by name, in report order: each validation metric in `eval.csv` order
-    /// (`validation accuracy`), the validation loss, the training loss.
+    /// The final metrics by name as the report shows them, in report order: each validation
+    /// metric in `eval.csv` order (an accuracy in percent: `validation accuracy (%)`), the
+    /// validation loss, the training loss.
     public var finalMetrics: [(name: String, summary: SampleSummary)] {
-        group.metricNames.map { (ValidationMetric($0).label, finalValidationMetrics[$0]!) }
+        group.metricNames.map(ValidationMetric.init).map { ($0.label + $0.unitSuffix, $0.displayed(finalSummary($0))) }
             + [("validation loss", finalValidationLoss), ("training loss", finalTrainingLoss)]
     }
 
     /// The run whose final value of the ``headline`` metric lies farthest from the mean, that
-    /// value, and how far.
+    /// value, and how far, as logged (an accuracy as a fraction).
     var largestDeviation: (metric: ValidationMetric, run: RunRecord, value: Double, deviation: Double) {
         let metric = headline
         let mean = finalSummary(metric).mean

@@ -50,8 +50,42 @@ public struct SampleSummary: Sendable, Hashable {
     public func confidenceInterval(level: Double = 0.95) -> ClosedRange<Double>? {
         precondition(level > 0 && level < 1, "confidence level must be in (0, 1), got \(level)")
         guard let standardError else { return nil }
-        let half = StudentT(degreesOfFreedom: Double(count - 1)).quantile((1 + level) / 2) * standardError
+        let half = studentQuantile(level: level)! * standardError
         return (mean - half)...(mean + half)
+    }
+
+    /// The two-sided prediction interval at `level` for one more value drawn from the same
+    /// population: `mean ± t · sd · √(1 + 1/n)` with Student's t at `(1 + level)/2` and `n − 1`
+    /// degrees of freedom (the values assumed normal); nil for a single value.
+    ///
+    /// - Precondition: `0 < level < 1`.
+    public func predictionInterval(level: Double = 0.95) -> ClosedRange<Double>? {
+        precondition(level > 0 && level < 1, "prediction level must be in (0, 1), got \(level)")
+        guard let standardDeviation else { return nil }
+        let half = studentQuantile(level: level)! * standardDeviation * (1 + 1 / Double(count)).squareRoot()
+        return (mean - half)...(mean + half)
+    }
+
+    /// The t quantile of ``predictionInterval(level:)`` and ``confidenceInterval(level:)``:
+    /// `t.ppf((1 + level)/2, n − 1)`; nil for a single value.
+    public func studentQuantile(level: Double = 0.95) -> Double? {
+        count > 1 ? StudentT(degreesOfFreedom: Double(count - 1)).quantile((1 + level) / 2) : nil
+    }
+
+    /// The summary of the values each multiplied by `factor` > 0 (a fraction shown in percent):
+    /// mean, sd, minimum and maximum scaled.
+    public func scaled(by factor: Double) -> SampleSummary {
+        precondition(factor > 0 && factor.isFinite, "SampleSummary.scaled: factor must be positive, got \(factor)")
+        return SampleSummary(count: count, mean: mean * factor, standardDeviation: standardDeviation.map { $0 * factor },
+                             minimum: minimum * factor, maximum: maximum * factor)
+    }
+
+    private init(count: Int, mean: Double, standardDeviation: Double?, minimum: Double, maximum: Double) {
+        self.count = count
+        self.mean = mean
+        self.standardDeviation = standardDeviation
+        self.minimum = minimum
+        self.maximum = maximum
     }
 }
 

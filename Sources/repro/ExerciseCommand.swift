@@ -10,12 +10,11 @@ struct ExerciseCommand: ParsableCommand {
         commandName: "exercise",
         abstract: "The lesson's exercise: seed N twice and seed N+1, overlaid, compared and reported.",
         discussion: """
-            Writes DIR/seed-N, DIR/seed-N-again, DIR/seed-N+1 and DIR/spread/seed-… (each a run directory \
-            trained by its own `repro train` process), DIR/loss-curves.svg and DIR/report.html, and prints the \
-            verdicts. The seed spread is the range of final validation accuracy over seeds N … N+SPREAD-1.
+            Writes DIR/seed-N, DIR/seed-N-again, DIR/seed-N+1 and DIR/spread/seed-… (each a run directory trained by its own `repro train` process), DIR/loss-curves.svg and DIR/report.html, and prints the verdicts.
 
-            --allow-nondeterministic also trains seed N twice with the nondeterministic fast paths (kernels \
-            picked by timing) and says whether the bits changed.
+            Seed N+1 is judged against the other seeds, N+2 … N+SPREAD-1 (neither N nor N+1): its final validation accuracy must lie inside their 95 % prediction interval for one more seed, mean ± t·SD·√(1 + 1/k) over k seeds with Student's t at k − 1 degrees of freedom (k ≥ 2, so --spread 4 or more). The exercise also prints what one validation sample is worth in percentage points of accuracy (the resolution) and how many seeds a difference needs to be detectable. --tolerance X also checks the lesson's criterion, seed N+1's final accuracy within ±X percentage points of seed N's, and warns when X is finer than one validation sample.
+
+            --allow-nondeterministic also trains seed N twice with the nondeterministic fast paths (kernels picked by timing) and says whether the bits changed.
 
             Exit status: 0 when seed N's two runs are bitwise identical, 1 when they are not, 2 for invalid input.
 
@@ -26,8 +25,10 @@ struct ExerciseCommand: ParsableCommand {
     var seed: UInt64 = 42
     @Option(help: ArgumentHelp("The exercise directory, new or empty (default exercise-seed-N, or exercise-seed-N-2, … when taken).", valueName: "dir"))
     var out: String?
-    @Option(parsing: .unconditional, help: "Seeds used to estimate the seed spread: N … N+SPREAD-1.")
-    var spread: Int = 6
+    @Option(parsing: .unconditional, help: "Seeds trained in all, N … N+SPREAD-1; seed N+1 is judged against the SPREAD-2 seeds after it.")
+    var spread: Int = 10
+    @Option(parsing: .unconditional, help: ArgumentHelp("Check that seed N+1's final accuracy is within ±X percentage points of seed N's (the lesson's 0.1).", valueName: "X"))
+    var tolerance: Double?
     @Option(parsing: .unconditional, help: ArgumentHelp("Trainings run in parallel; each gets the cores divided among them.", valueName: "n"))
     var jobs: Int = 2
     @Flag(name: .customLong("allow-nondeterministic"), help: "Also show what the nondeterministic fast paths change.")
@@ -37,6 +38,9 @@ struct ExerciseCommand: ParsableCommand {
     func validate() throws {
         guard spread >= 2 else { throw ValidationError("--spread must be at least 2, got \(spread)") }
         guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1, got \(jobs)") }
+        if let tolerance, !(tolerance >= 0 && tolerance.isFinite) {
+            throw ValidationError("--tolerance must be a non-negative number of percentage points, got \(tolerance)")
+        }
         guard seed <= UInt64.max - UInt64(spread) else { throw ValidationError("--seed is too large for --spread \(spread)") }
     }
 
@@ -91,9 +95,7 @@ struct ExerciseCommand: ParsableCommand {
         try train(trainings.map(\.1))
 
         let runs = try [first, again, next].map { try RunRecord.load($0) }
-        let spreadRuns = [runs[0], runs[2]] + (try (2..<UInt64(spread)).map {
-            try RunRecord.load("\(directory)/spread/seed-\(seed + $0)")
-        })
+        let others = try (2..<UInt64(spread)).map { try RunRecord.load("\(directory)/spread/seed-\(seed + $0)") }
 
         var options = LossCurveFigure.Options()
         options.title = "Seed \(seed) twice, and seed \(seed + 1)"
@@ -101,12 +103,14 @@ struct ExerciseCommand: ParsableCommand {
         let figure = try LossCurveFigure(inputs: inputs, options: options)
         try ToolOutput.write(figure.svg(), to: directory + "/loss-curves.svg")
         let spreadInput = spread > 2 ? [try PlotInput.load(directory + "/spread")] : []  // seeds beyond N+1
-        let report = try RunReport(inputs: inputs + spreadInput, options: options)
+        let report = try RunReport(inputs: inputs + spreadInput, options: options, tolerance: tolerance)
         try ToolOutput.write(report.html(), to: directory + "/report.html")
 
         let identical = runs[0].digest == runs[1].digest
         print(Self.sameSeedVerdict(seed: seed, runs[0], runs[1]))
-        print(Self.nextSeedVerdict(seed: seed, runs[0], runs[2], spread: spreadRuns, seeds: seed...(seed + UInt64(spread) - 1)))
+        let divergence = Self.firstDivergence(runs[0], runs[2]).map { "diverge at step \($0)" } ?? "identical logs"
+        print(try SeedSpread.exerciseVerdicts(seed: seed, runs[0], runs[2], divergence: divergence, others: others,
+                                              tolerance: tolerance).joined(separator: "\n"))
         if allowNondeterministic {
             let pair = try ["a", "b"].map { try RunRecord.load("\(directory)/nondeterministic-\($0)") }
             print(Self.nondeterministicVerdict(seed: seed, pair[0], pair[1], strict: runs[0]))
@@ -151,8 +155,6 @@ struct ExerciseCommand: ParsableCommand {
         }
     }
 
-    static func percent(_ accuracy: Double) -> String { String(format: "%.2f %%", accuracy * 100) }
-
     /// The first step at which the metrics logs differ (as `repro compare` finds it), or nil when
     /// they are identical.
     static func firstDivergence(_ a: RunRecord, _ b: RunRecord) -> Int? {
@@ -166,21 +168,6 @@ struct ExerciseCommand: ParsableCommand {
         let step = firstDivergence(a, b).map { "diverge at step \($0)" } ?? "same logs, different weights"
         return "seed \(seed) vs seed \(seed): NOT identical: \(step) (digests \(a.digest.prefix(12))… and "
             + "\(b.digest.prefix(12))…); run `repro compare \(a.directory.path) \(b.directory.path)`"
-    }
-
-    static func nextSeedVerdict(seed: UInt64, _ a: RunRecord, _ b: RunRecord, spread: [RunRecord],
-                                seeds: ClosedRange<UInt64>) -> String {
-        func accuracy(_ run: RunRecord) -> Double { run.manifest.finalMetrics.validationMetrics["accuracy"] ?? .nan }
-        let (x, y) = (accuracy(a), accuracy(b))
-        let accuracies = spread.map(accuracy)
-        let (low, high) = (accuracies.min()!, accuracies.max()!)
-        let mean = accuracies.reduce(0, +) / Double(accuracies.count)
-        let sd = (accuracies.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(accuracies.count - 1)).squareRoot()
-        let inside = abs(x - y) <= high - low
-        let divergence = firstDivergence(a, b).map { "diverge at step \($0)" } ?? "identical logs"
-        return "seed \(seed) vs seed \(seed + 1): \(divergence); final accuracy \(percent(x)) vs \(percent(y)), "
-            + (inside ? "inside" : "OUTSIDE") + " the seed spread (\(percent(low)) – \(percent(high)), mean "
-            + "\(percent(mean)) ± \(String(format: "%.2f", sd * 100)) over seeds \(seeds.lowerBound)–\(seeds.upperBound))"
     }
 
     static func nondeterministicVerdict(seed: UInt64, _ a: RunRecord, _ b: RunRecord, strict: RunRecord) -> String {

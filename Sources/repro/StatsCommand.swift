@@ -13,21 +13,13 @@ struct StatsCommand: ParsableCommand {
         abstract: "Statistics over a seed sweep: final metrics, per-step curves, an ablation against a baseline.",
         usage: "repro stats <directories> ... [<options>]",
         discussion: """
-            Each DIR is a run or a sweep directory (its subdirectories are runs); all of them form one group. \
-            Prints the final value of each validation metric (accuracy for the built-in recipe), the \
-            validation loss and the final training loss (mean, sample standard deviation, min, max, 95% \
-            confidence interval of the mean from Student's t), and the per-step mean, sd, min and max of the \
-            training loss (at 10 evenly spaced steps) and of the validation loss and metrics (at every \
-            evaluation, at most 20). --per-step writes every step.
+            Each DIR is a run or a sweep directory (its subdirectories are runs); all of them form one group. Prints the final value of each validation metric (accuracy for the built-in recipe, in percent), the validation loss and the final training loss (mean, sample standard deviation, min, max, 95% confidence interval of the mean from Student's t), and the per-step mean, sd, min and max of the training loss (at 10 evenly spaced steps) and of the validation loss and metrics (at every evaluation, at most 20). --per-step writes every step, as logged (an accuracy as a fraction, as in eval.csv).
 
-            --baseline DIR compares with a second sweep (an ablation: same seeds, one setting changed): \
-            difference of means, Welch's t-test, Cohen's d and Hedges' g, and a paired t-test over the seeds \
-            both sweeps ran.
+            It also prints what the seeds predict for one more seed: the 95 % prediction interval of its final headline metric (the first validation metric, or the validation loss when the runs have none), mean ± t·SD·√(1 + 1/n) over the n seeds (a run whose seed an earlier run has counts once); one validation sample in percentage points (the accuracy's resolution, inferred from the logged values); and how many seeds per configuration a difference of --tolerance (or of one validation sample) needs to be detectable by a two-sided two-sample test at α = 0.05 with power 0.8.
 
-            --tolerance X checks statistical reproducibility (X a fraction: 0.001 is ±0.1%): every run's final \
-            headline metric (the first validation metric, or the validation loss when the runs have none; \
-            accuracy for the built-in recipe) within X of its sweep's mean; with --baseline also the two means \
-            within X of each other and the per-step mean loss curves correlating with r >= 0.99.
+            --baseline DIR compares with a second sweep (an ablation: same seeds, one setting changed): difference of means, Welch's t-test, Cohen's d and Hedges' g, and a paired t-test over the seeds both sweeps ran.
+
+            --tolerance X checks statistical reproducibility, X in the headline metric's unit (percentage points for an accuracy: 0.1 is ±0.1 %): every run's final headline metric within X of its sweep's mean; with --baseline also the two means within X of each other and the per-step mean loss curves correlating with r >= 0.99. A tolerance finer than one validation sample is reported with a warning.
 
             Exit status: 0, or 1 when the check fails; 2 on invalid input.
             """
@@ -40,7 +32,7 @@ struct StatsCommand: ParsableCommand {
     @Option(name: .customLong("per-step"), help: ArgumentHelp("Write the full per-step table to this CSV file.", valueName: "file"))
     var perStep: String?
     @Option(parsing: .unconditional,
-            help: ArgumentHelp("Check that the final headline metric (e.g. accuracy) agrees within X (e.g. 0.001).",
+            help: ArgumentHelp("Check that the final headline metric agrees within X, in its unit (percentage points for an accuracy, e.g. 0.5).",
                                valueName: "X"))
     var tolerance: Double?
 
@@ -54,10 +46,10 @@ struct StatsCommand: ParsableCommand {
     func run() throws {
         let sweep = try RunStatistics(try RunGroup.load(directories))
         let base = try baseline.isEmpty ? nil : RunStatistics(try RunGroup.load(baseline))
-        var text = sweep.report(title: "sweep")
+        var text = sweep.report(title: "sweep", tolerance: tolerance)
         var comparison: SweepComparison?
         if let base {
-            text += "\n" + base.report(title: "baseline")
+            text += "\n" + base.report(title: "baseline", tolerance: tolerance)
             comparison = try SweepComparison(sweep, baseline: base)
             text += "\n" + comparison!.report
         }

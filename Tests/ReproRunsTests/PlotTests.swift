@@ -147,6 +147,27 @@ import Testing
         #expect(PlotAggregate.sampleStandardDeviation([5], mean: 5) == 0)
     }
 
+    /// Mean − SD of losses 0.1, 0.1, 1.9 is 0.7 − 1.039 < 0: the band stops at 0, where the losses
+    /// can be; an accuracy band stays inside 0…100 %.
+    @Test func bandsStayWhereTheValuesCanBe() throws {
+        let losses = [PlotCurve(x: [1], y: [0.1]), PlotCurve(x: [1], y: [0.1]), PlotCurve(x: [1], y: [1.9])]
+        #expect(PlotAggregate(losses, band: .std).lower[0] < 0)
+        let clipped = PlotAggregate(losses, band: .std, limits: 0...Double.infinity)
+        #expect(clipped.lower[0] == 0 && clipped.upper[0] == PlotAggregate(losses, band: .std).upper[0])
+        try withTemporaryDirectory { directory in
+            let sweep = directory.file("sweep")
+            for (seed, last) in [(1, Float(0.02)), (2, 0.02), (3, 1.5)] {
+                try PlotFixtureRun.write(at: sweep + "/seed-\(seed)", seed: UInt64(seed), losses: PlotFixtureRun.losses(9) + [last],
+                                       accuracies: seed == 3 ? [0.2, 0.999] : [0.99, 1.0])
+            }
+            let series = try PlotSeries(try PlotInput.load(sweep), name: "sweep", smoothing: 1, band: .std)
+            #expect(series.lossBand!.lower.allSatisfy { $0 >= 0 } && series.lossBand!.lower.last == 0)
+            #expect(series.evaluations[0].band!.upper.allSatisfy { $0 <= 100 } && series.evaluations[0].band!.upper[1] == 100)
+            let axes = try Self.figure([sweep]).makeAxes()
+            #expect(axes.loss.lower == 0)
+        }
+    }
+
     @Test func movingAverageIsTrailingAndSkipsGaps() {
         let curve = PlotCurve(x: [1, 2, 3, 4, 5, 6], y: [1, 3, 5, .nan, 7, 9])
         let smooth = curve.movingAverage(window: 3)

@@ -92,8 +92,10 @@ import Testing
                                        accuracies: [0.5, accuracy], model: [UInt8(seed)])
             }
             let html = try Self.report([sweep]).html()
-            #expect(html.contains("<tr><td>sweep</td><td class=\"num\">3</td><td class=\"num\">92.000</td>"
-                                  + "<td class=\"num\">2.000</td><td class=\"num\">90.000</td><td class=\"num\">94.000</td>"))
+            // 92 ± t.975(2) · 2 · √(1 + 1/3) = 92 ± 9.94, the upper end clamped to 100 %.
+            #expect(html.contains("<tr><td>sweep</td><td>1–3</td><td class=\"num\">3</td><td class=\"num\">92.00 %</td>"
+                                  + "<td class=\"num\">2 pp</td><td class=\"num\">90.00 %</td><td class=\"num\">94.00 %</td>"
+                                  + "<td>82.06 % – 100.00 %</td></tr>"))
             #expect(!html.contains("all 3 runs"))  // one sweep: its row is the summary
             #expect(html.contains("3 runs, 3 different digests: no two of them are bitwise identical."))
             #expect(html.contains("<tr><td>sweep/seed-2</td><td class=\"num\">2</td>"))

@@ -15,7 +15,7 @@ struct EnvCommand: ParsableCommand {
           help: "Re-execute with SWIFT_DETERMINISTIC_HASHING=1 first (HashSeeding.reexecuteWithDeterministicHashing()).")
     var deterministicHashing = false
 
-    @Option(help: "A directory of your training code's git repository: its commit and whether it has uncommitted changes are shown too, as repro train --code records them.")
+    @Option(help: ArgumentHelp("A directory of your training code's git repository: its commit and whether it has uncommitted changes are shown too, as repro train --code records them.", valueName: "dir"))
     var code: String?
 
     func run() throws {

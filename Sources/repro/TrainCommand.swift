@@ -39,7 +39,7 @@ struct TrainCommand: ParsableCommand {
     var stopAfterStep: Int?
     @Flag(help: "No progress output.")
     var quiet = false
-    @Option(help: "A directory of your training code's git repository: the manifest records its commit and whether it has uncommitted changes (the manifest always records repro's own version and revision).")
+    @Option(help: ArgumentHelp("A directory of your training code's git repository: the manifest records its commit and whether it has uncommitted changes (the manifest always records repro's own version and revision).", valueName: "dir"))
     var code: String?
 
     func validate() throws {

@@ -42,7 +42,9 @@ let package = Package(
         .target(name: "ReproData", dependencies: ["ReproRandom", "ReproTensor", "CSHA256"], swiftSettings: cpuSettings),
         .target(name: "ReproNN", dependencies: ["ReproRandom", "ReproTensor"], swiftSettings: cpuSettings),
         .target(name: "ReproRuns", dependencies: ["ReproRandom", "ReproTensor", "ReproData", "ReproNN"],
-                swiftSettings: cpuSettings),
+                swiftSettings: cpuSettings, plugins: ["SourceRevision"]),
+        // Writes ReproLibrary.revision (the git commit Repro is built from) before every build.
+        .plugin(name: "SourceRevision", capability: .buildTool()),
         .target(name: "ReproTraining", dependencies: ["ReproRandom", "ReproTensor", "ReproData", "ReproNN", "ReproRuns"],
                 swiftSettings: cpuSettings),
         .target(name: "Repro", dependencies: ["ReproRandom", "ReproTensor", "ReproData", "ReproNN", "ReproRuns", "ReproTraining"],

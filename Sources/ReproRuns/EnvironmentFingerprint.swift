@@ -3,7 +3,7 @@ import Foundation
 /// What about the machine, build and process can change a run's bits (docs/ARCHITECTURE.md §7), recorded in
 /// every run manifest so that `repro compare` can name the differences between two runs.
 ///
-/// `current(gitDirectory:threadCount:workerCount:)` fills it in. What it records and where from:
+/// `current(codeDirectory:threadCount:workerCount:)` fills it in. What it records and where from:
 /// - `swiftCompiler`: the compiler that built ReproRuns, from a compile-time `#if compiler(>=…)`
 ///   chain, to the minor version (`6.3`). A program cannot run `swift --version` (the toolchain need
 ///   not be installed where it runs), and patch versions cannot be told apart at compile time.
@@ -21,8 +21,13 @@ import Foundation
 ///   (`/proc/cpuinfo`), `logicalCores` (all online) and `availableCores` (those this process may use).
 /// - `environment`: the variables that change hashing or thread counts, when set
 ///   (`relevantEnvironmentVariables`).
-/// - `reproVersion`, and `gitCommit` and `gitDirty` of the training code's repository when `git`
-///   can tell (nil otherwise: no git, not a repository, a timeout).
+/// - `reproVersion` and `reproRevision`: the Repro library's version and the git commit it was built
+///   from (`ReproLibrary`, embedded at build time; nil in manifests before schema 3). For the command
+///   line these are the tool's own: `repro` is built from the same sources.
+/// - `gitCommit` and `gitDirty`: the git state of the training code, only when the caller names its
+///   directory (`repro train --code DIR`, `RuntimeOptions.codeDirectory`) and `git` can tell (nil
+///   otherwise: no directory named, no git, not a repository, a timeout). The current directory is
+///   never looked at: for the command line it is not the training code.
 /// - `threadCount` and `workerCount`: given by the caller, who knows what the run used.
 ///
 /// The host name is not recorded: it changes no bits and would leak into shared run records.
@@ -31,6 +36,9 @@ import Foundation
 public struct EnvironmentFingerprint: Codable, Hashable, Sendable {
     /// `ReproLibrary.version`.
     public var reproVersion: String
+    /// `ReproLibrary.revision`: the git commit Repro was built from (`-dirty` with uncommitted changes,
+    /// `unknown` when built without git); nil in records written before it was recorded.
+    public var reproRevision: String?
     /// The Swift compiler's version, `major.minor` (see the type's documentation).
     public var swiftCompiler: String
     /// `debug` or `release`, as ReproRuns was compiled.
@@ -57,7 +65,7 @@ public struct EnvironmentFingerprint: Codable, Hashable, Sendable {
     public var availableCores: Int
     /// The values of the set variables among `relevantEnvironmentVariables`.
     public var environment: [String: String]
-    /// `git rev-parse HEAD` of the training code, or nil when unavailable.
+    /// `git rev-parse HEAD` of the training code's directory, or nil when none was named or git cannot tell.
     public var gitCommit: String?
     /// Whether `git status --porcelain` lists anything (uncommitted or untracked files), or nil when unavailable.
     public var gitDirty: Bool?
@@ -82,12 +90,13 @@ public struct EnvironmentFingerprint: Codable, Hashable, Sendable {
     ]
 
     /// A fingerprint from explicit values (for tests and for decoding old records); `current` measures one.
-    init(reproVersion: String, swiftCompiler: String, buildConfiguration: String, architecture: String,
+    init(reproVersion: String, reproRevision: String?, swiftCompiler: String, buildConfiguration: String, architecture: String,
                 machine: String, osName: String, kernelRelease: String, osDistribution: String?, libc: String?,
                 cpuModel: String, cpuFeatures: [String], logicalCores: Int, availableCores: Int,
                 environment: [String: String], gitCommit: String?, gitDirty: Bool?,
                 threadCount: Int?, workerCount: Int?) {
         self.reproVersion = reproVersion
+        self.reproRevision = reproRevision
         self.swiftCompiler = swiftCompiler
         self.buildConfiguration = buildConfiguration
         self.architecture = architecture
@@ -110,15 +119,15 @@ public struct EnvironmentFingerprint: Codable, Hashable, Sendable {
     /// The fingerprint of this process on this machine.
     ///
     /// - Parameters:
-    ///   - gitDirectory: a directory inside the training code's git repository, or nil to record no
-    ///     commit. Git is asked with `GIT_OPTIONAL_LOCKS=0` (so it never writes the index); a missing
+    ///   - codeDirectory: a directory inside the training code's git repository, or nil to record no
+    ///     commit (the current directory is not assumed: it need not hold the training code). Git is asked with `GIT_OPTIONAL_LOCKS=0` (so it never writes the index); a missing
     ///     `git`, a directory outside a repository, or git taking longer than `gitTimeout` seconds
     ///     gives nil `gitCommit` and `gitDirty`, never an error.
     ///   - threadCount: the compute threads the run uses, when known.
     ///   - workerCount: the data-loader workers the run uses, when known.
     /// - Determinism: two calls in one process give equal values unless the repository or the
     ///   process's environment changed between them.
-    public static func current(gitDirectory: String?, threadCount: Int? = nil, workerCount: Int? = nil,
+    public static func current(codeDirectory: String?, threadCount: Int? = nil, workerCount: Int? = nil,
                                gitTimeout: Double = 10) -> EnvironmentFingerprint {
         let system = SystemProbe.systemName()
         let cpu = SystemProbe.cpuInfo(from: (try? AtomicFile.read("/proc/cpuinfo", limit: 1 << 24)).map { String(decoding: $0, as: UTF8.self) } ?? "")
@@ -127,14 +136,14 @@ public struct EnvironmentFingerprint: Codable, Hashable, Sendable {
         for name in relevantEnvironmentVariables { environment[name] = processEnvironment[name] }
         var commit: String?
         var dirty: Bool?
-        if let gitDirectory,
-           let head = SystemProbe.git(["rev-parse", "HEAD"], in: gitDirectory, timeout: gitTimeout),
-           let status = SystemProbe.git(["status", "--porcelain"], in: gitDirectory, timeout: gitTimeout) {
+        if let codeDirectory,
+           let head = SystemProbe.git(["rev-parse", "HEAD"], in: codeDirectory, timeout: gitTimeout),
+           let status = SystemProbe.git(["status", "--porcelain"], in: codeDirectory, timeout: gitTimeout) {
             commit = head.trimmingCharacters(in: .whitespacesAndNewlines)
             dirty = !status.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
         }
         return EnvironmentFingerprint(
-            reproVersion: ReproLibrary.version, swiftCompiler: compilerVersion, buildConfiguration: buildConfiguration,
+            reproVersion: ReproLibrary.version, reproRevision: ReproLibrary.revision, swiftCompiler: compilerVersion, buildConfiguration: buildConfiguration,
             architecture: architecture, machine: system.machine, osName: system.sysname,
             kernelRelease: system.release, osDistribution: SystemProbe.osDistribution(), libc: SystemProbe.libcVersion(),
             cpuModel: cpu.model, cpuFeatures: cpu.features.filter(relevantCPUFeatures.contains).sorted(),
@@ -183,7 +192,7 @@ public struct EnvironmentFingerprint: Codable, Hashable, Sendable {
             ("cpuModel", cpuModel), ("gitCommit", text(gitCommit)), ("gitDirty", text(gitDirty)),
             ("kernelRelease", kernelRelease), ("libc", text(libc)), ("logicalCores", String(logicalCores)),
             ("machine", machine), ("osDistribution", text(osDistribution)), ("osName", osName),
-            ("reproVersion", reproVersion), ("swiftCompiler", swiftCompiler), ("threadCount", text(threadCount)),
+            ("reproRevision", text(reproRevision)), ("reproVersion", reproVersion), ("swiftCompiler", swiftCompiler), ("threadCount", text(threadCount)),
             ("workerCount", text(workerCount)),
         ]
         fields += environment.map { ("environment.\($0.key)", $0.value) }

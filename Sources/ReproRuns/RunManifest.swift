@@ -7,9 +7,14 @@ import ReproTensor
 /// last, atomically: a run directory with a manifest is finished.
 public struct RunManifest: Codable, Sendable {
     public static let schemaName = "repro-run"
+    /// 3: the environment records Repro's source revision (``EnvironmentFingerprint/reproRevision``),
+    /// and its git commit and dirty state are the training code's, recorded only where its directory
+    /// was named (in version 2 they were the current directory's, whatever it held).
     /// 2: the final metrics hold every validation metric by name (``FinalMetrics/validationMetrics``);
     /// version 1 had one fixed `validationAccuracy`.
-    public static let currentSchemaVersion = 2
+    public static let currentSchemaVersion = 3
+    /// The versions read: 2 reads as 3 without a source revision (its git fields kept as recorded).
+    public static let readableSchemaVersions = 2...currentSchemaVersion
     /// The largest manifest read (a real one is a few KiB).
     static let sizeLimit = 1 << 26
 
@@ -79,7 +84,7 @@ public struct RunManifest: Codable, Sendable {
     /// Reads and checks a manifest.
     ///
     /// - Throws: ``RunFileError`` naming `path` for a missing file, invalid JSON, another schema or
-    ///   a newer schema version.
+    ///   a schema version outside ``readableSchemaVersions``.
     public static func read(_ path: String) throws -> RunManifest {
         try decode(try AtomicFile.read(path, limit: sizeLimit), source: path)
     }
@@ -96,9 +101,9 @@ public struct RunManifest: Codable, Sendable {
         guard probe.schema == schemaName else {
             throw RunFileError(source: path, "not a Repro run manifest (schema \(probe.schema.map { "'\($0)'" } ?? "missing"))")
         }
-        guard probe.schemaVersion == currentSchemaVersion else {
+        guard let version = probe.schemaVersion, readableSchemaVersions.contains(version) else {
             throw RunFileError(source: path, "manifest schema version \(probe.schemaVersion.map(String.init) ?? "missing"), "
-                               + "this Repro reads version \(currentSchemaVersion)",
+                               + "this Repro reads versions \(readableSchemaVersions.lowerBound) to \(currentSchemaVersion)",
                                hint: "use the Repro version that wrote it (\(ReproLibrary.version) is this one)")
         }
         do {

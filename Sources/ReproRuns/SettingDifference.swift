@@ -77,7 +77,8 @@ public struct SettingDifference: Sendable, Hashable {
                 let name = String(difference.field.dropFirst("environment.".count))
                 add("environment variable \(name)", difference.value, difference.other, variableRisk(name))
             } else {
-                add("environment.\(difference.field)", difference.value, difference.other, environmentRisk(difference.field))
+                add("environment.\(difference.field)", difference.value, difference.other,
+                    environmentRisk(difference.field, difference.value, difference.other))
             }
         }
         let (configA, configB) = (configurationTexts(a.configuration), configurationTexts(b.configuration))
@@ -102,17 +103,32 @@ public struct SettingDifference: Sendable, Hashable {
         return result.sorted { ($1.risk, $0.field) < ($0.risk, $1.field) }
     }
 
-    /// The risk of a difference in an environment fingerprint field.
-    static func environmentRisk(_ field: String) -> (ReproducibilityRisk, String) {
-        switch field {
+    /// The risk of a difference in an environment fingerprint field whose texts are `a` and `b`.
+    ///
+    /// Repro's source revision and the training code's git state are assessed by what was recorded:
+    /// one side without them (a manifest before schema 3, a run trained without `--code`) is
+    /// `unknown`, not a difference in the code.
+    static func environmentRisk(_ field: String, _ a: String, _ b: String) -> (ReproducibilityRisk, String) {
+        let oneUnrecorded = a == "(none)" || b == "(none)"
+        return switch field {
+        case "reproRevision" where oneUnrecorded:
+            (.unknown, "one run's manifest predates recorded source revisions (schema 3)")
+        case "reproRevision" where a == "unknown" || b == "unknown":
+            (.unknown, "one Repro was built without git, so its source revision is unknown")
+        case "reproRevision" where a.hasPrefix(b.prefix(40)) || b.hasPrefix(a.prefix(40)):
+            (.high, "the same commit of Repro, but built with uncommitted changes: kernels or recipes may differ")
+        case "reproRevision":
+            (.high, "another commit of Repro: kernels or recipes may differ (a golden-run test pins only one configuration's digest)")
+        case "gitCommit" where oneUnrecorded, "gitDirty" where oneUnrecorded:
+            (.unknown, "the training code's git state is recorded for one run only (the directory named with --code)")
         case "swiftCompiler":
             (.high, "another compiler can generate other floating-point code and brings another standard library")
         case "reproVersion":
             (.high, "another Repro version may change kernels or the training recipe (random streams are frozen by tests)")
         case "gitCommit":
-            (.high, "the training code may differ")
+            (.high, "another commit of the training code (--code)")
         case "gitDirty":
-            (.high, "uncommitted changes: the training code may differ")
+            (.high, "uncommitted changes in the training code (--code): it may differ")
         case "buildConfiguration":
             (.none, "none in Repro: debug and release builds give the same bits (G6, tested); other frameworks can differ")
         case "threadCount":

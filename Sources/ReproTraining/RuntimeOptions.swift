@@ -10,12 +10,17 @@ public struct RuntimeOptions: Sendable {
     public var stopAfterStep: Int? = nil
     /// Asked from another thread or a signal handler to end training early (``StopRequest``).
     public var stopRequest: StopRequest? = nil
+    /// A directory in the training code's git repository: the manifest records its commit and whether
+    /// it has uncommitted changes (`EnvironmentFingerprint.gitCommit`, `gitDirty`); nil records no git state.
+    public var codeDirectory: String? = nil
 
-    public init(threads: Int? = nil, workers: Int = 0, stopAfterStep: Int? = nil, stopRequest: StopRequest? = nil) {
+    public init(threads: Int? = nil, workers: Int = 0, stopAfterStep: Int? = nil, stopRequest: StopRequest? = nil,
+                codeDirectory: String? = nil) {
         self.threads = threads
         self.workers = workers
         self.stopAfterStep = stopAfterStep
         self.stopRequest = stopRequest
+        self.codeDirectory = codeDirectory
     }
 }
 

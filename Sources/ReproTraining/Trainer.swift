@@ -366,7 +366,7 @@ public final class Trainer<Task: TrainingTask> {
             .split(separator: "\n").compactMap { Int($0) }
         let manifest = RunManifest(
             seed: start.seed, configuration: start.configuration, determinism: settings,
-            environment: .current(gitDirectory: FileManager.default.currentDirectoryPath,
+            environment: .current(codeDirectory: runtime.codeDirectory,
                                   threadCount: Parallel.threadCount, workerCount: runtime.workers),
             startedAt: start.startedAt, finishedAt: RunDirectory.now(), resumedFromSteps: resumes,
             finalMetrics: .init(steps: evaluation.step, epochs: epochs, trainLoss: lastLoss,

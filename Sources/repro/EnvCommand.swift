@@ -15,10 +15,12 @@ struct EnvCommand: ParsableCommand {
           help: "Re-execute with SWIFT_DETERMINISTIC_HASHING=1 first (HashSeeding.reexecuteWithDeterministicHashing()).")
     var deterministicHashing = false
 
+    @Option(help: ArgumentHelp("A directory of your training code's git repository: its commit and whether it has uncommitted changes are shown too, as repro train --code records them.", valueName: "dir"))
+    var code: String?
+
     func run() throws {
         if deterministicHashing { try HashSeeding.reexecuteWithDeterministicHashing() }
-        let fingerprint = EnvironmentFingerprint.current(gitDirectory: FileManager.default.currentDirectoryPath,
-                                                         threadCount: Parallel.threadCount)
+        let fingerprint = EnvironmentFingerprint.current(codeDirectory: code, threadCount: Parallel.threadCount)
         if json {
             print(String(decoding: try fingerprint.encodedJSON(pretty: true), as: UTF8.self))
             return
@@ -28,42 +30,39 @@ struct EnvCommand: ParsableCommand {
     }
 }
 
-/// `repro doctor`: names the determinism hazards of this environment (and of a run's
-/// configuration) with the fix for each.
+/// `repro doctor`: notes on this environment, and the findings of a run it is given (its files
+/// verified, its determinism settings, its environment against this one), with a fix for each.
 struct DoctorCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "doctor",
-        abstract: "Name the determinism hazards here (and in a run's configuration), with fixes.",
-        discussion: "Exit status: 0, or with --strict 1 when any hazard is found; 2 for invalid input.")
+        abstract: "Check this environment, and a run: its files, its determinism settings, its environment against this one.",
+        discussion: """
+            Each finding is a hazard (a guarantee may not hold: a run file changed after the run finished, nondeterministic fast paths allowed, the run trained by another Repro version or revision or another compiler) or a note (worth knowing, but the bits do not depend on it: the hash seed, a debug build, a binary built for this CPU only, thread variables for other libraries). The environment alone has notes only.
 
-    @Argument(help: "A run directory whose configuration to check too.")
+            Exit status: 0, or with --strict 1 when a hazard is found; 2 for invalid input (no such run directory).
+            """)
+
+    @Argument(help: "A run directory to examine (finished or not).")
     var runDirectory: String?
 
-    @Flag(help: "Exit 1 when any hazard is found.")
+    @Flag(help: "Exit 1 when a hazard to the guarantees is found (notes do not count).")
     var strict = false
 
     func run() throws {
-        var configuration: TrainingConfiguration?
-        if let run = runDirectory {
-            try RunDirectory(path: run).refuseIrregularFiles()
-            let manifest = RunDirectory(path: run).manifestFile
-            if FileManager.default.fileExists(atPath: manifest) {
-                configuration = try RunManifest.read(manifest).configuration
-            } else {
-                configuration = try RunDirectory(path: run).readStart().configuration
-            }
-        }
         #if DEBUG
         let debug = true
         #else
         let debug = false
         #endif
-        let hazards = DeterminismDoctor.hazards(
-            environment: .current(gitDirectory: FileManager.default.currentDirectoryPath),
-            deterministicHashing: HashSeeding.isDeterministic, debugBuild: debug,
-            nativeBuild: nativeBuild, configuration: configuration)
-        print(DeterminismDoctor.report(hazards), terminator: "")
-        if strict && !hazards.isEmpty { throw ExitCode(1) }
+        let here = EnvironmentFingerprint.current(codeDirectory: nil)
+        var sections = [(title: "this environment (repro \(ReproLibrary.version), revision \(ReproLibrary.revision))",
+                         findings: DeterminismDoctor.environmentFindings(
+                            here, deterministicHashing: HashSeeding.isDeterministic, debugBuild: debug, nativeBuild: nativeBuild))]
+        if let run = runDirectory {
+            sections.append((title: "run \(run)", findings: try DeterminismDoctor.runFindings(at: run, here: here)))
+        }
+        print(DeterminismDoctor.report(sections), terminator: "")
+        if strict && sections.contains(where: { $0.findings.contains { $0.kind == .hazard } }) { throw ExitCode(1) }
     }
 }
 

@@ -44,6 +44,8 @@ struct TrainCommand: ParsableCommand {
     var stopAfterStep: Int?
     @Flag(help: "No progress output.")
     var quiet = false
+    @Option(help: ArgumentHelp("A directory of your training code's git repository: the manifest records its commit and whether it has uncommitted changes (the manifest always records repro's own version and revision).", valueName: "dir"))
+    var code: String?
 
     func validate() throws {
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1, got \(threads)") }
@@ -51,12 +53,16 @@ struct TrainCommand: ParsableCommand {
         if let stopAfterStep, stopAfterStep < 1 { throw ValidationError("--stop-after-step must be at least 1, got \(stopAfterStep)") }
         if let out, out.isEmpty { throw ValidationError("--out must not be empty") }
         if let resume, resume.isEmpty { throw ValidationError("--resume must not be empty") }
+        var isDirectory: ObjCBool = false
+        if let code, !(FileManager.default.fileExists(atPath: code, isDirectory: &isDirectory) && isDirectory.boolValue) {
+            throw ValidationError("--code \(code): no such directory")
+        }
         if resume != nil {
             let given = (seed != nil ? ["--seed"] : []) + recipe.given + (out != nil ? ["--out"] : [])
             guard given.isEmpty else {
                 throw ValidationError("\(given.joined(separator: ", ")) cannot be given with --resume: the run's "
                                       + "configuration is fixed in its run.json (only --threads, --workers, "
-                                      + "--stop-after-step and --quiet may change)")
+                                      + "--stop-after-step, --quiet and --code may change)")
             }
         }
     }
@@ -64,7 +70,7 @@ struct TrainCommand: ParsableCommand {
     func run() throws {
         Interruption.install()
         let runtime = RuntimeOptions(threads: threads, workers: workers, stopAfterStep: stopAfterStep,
-                                     stopRequest: Interruption.stop)
+                                     stopRequest: Interruption.stop, codeDirectory: code)
         let progress = ConsoleProgress(quiet: quiet)
         let outcome: TrainingOutcome
         let path: String
@@ -92,6 +98,11 @@ struct TrainCommand: ParsableCommand {
                 finished \(path): \(BuiltInRecipe.summary(manifest.finalMetrics)) after \(manifest.finalMetrics.steps) steps
                 digest \(manifest.digest)
                 """)
+            if let code, manifest.environment.gitCommit == nil {
+                var stderr = StandardError()
+                print("note: --code \(code): git cannot tell its commit (not in a git repository, or git is missing), "
+                      + "so the manifest records none", to: &stderr)
+            }
         case .stopped(let step) where Interruption.signalNumber != 0 && step != stopAfterStep:
             print("interrupted after step \(step), which has a checkpoint; continue with: repro train --resume \(path)")
             throw Interruption.exitCode

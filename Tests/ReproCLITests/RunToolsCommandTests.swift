@@ -76,7 +76,7 @@ import Testing
         (["compare", "@/runs/a", "@/empty"], "empty: is not a Repro run directory"),
         (["compare", "@/unfinished", "@/runs/a"], "unfinished: is an unfinished run"),
         (["compare", "@/runs/a", "@/corrupt"], "corrupt/manifest.json: not valid JSON"),
-        (["compare", "@/runs/a", "@/future"], "future/manifest.json: manifest schema version 3"),
+        (["compare", "@/runs/a", "@/future"], "future/manifest.json: manifest schema version 4"),
         (["compare", "@/runs/a", "@/runs/b", "--rtol=-1"], "--rtol must be a non-negative number"),
         (["compare", "@/runs/a"], "<run-b>"),
         (["stats", "@/nan"], "nan/metrics.csv: does not match the sha256 that manifest.json records"),
@@ -118,7 +118,7 @@ import Testing
 /// `runs/c` (seed 2), `runs/d` (seed 3), `runs/short` (seed 9, one step instead of two), the sweep
 /// `runs/sweep` (a, c, d as seed-1…3) and the baseline `runs/baseline` (b and c), and damaged copies: `nan` (the first loss
 /// replaced by nan), `unfinished` (no manifest), `corrupt` (a truncated manifest), `future`
-/// (schema version 3), the sweeps `lengths` (a and short) and `failed` (a and unfinished), and an
+/// (schema version 4), the sweeps `lengths` (a and short) and `failed` (a and unfinished), and an
 /// `empty` directory.
 struct RunToolsFixtures: Sendable {
     let scratch: String
@@ -190,7 +190,7 @@ struct RunToolsFixtures: Sendable {
         try copy("runs/a", "corrupt")
         try edit("corrupt/manifest.json") { String($0.prefix(100)) }
         try copy("runs/a", "future")
-        try edit("future/manifest.json") { $0.replacingOccurrences(of: "\"schemaVersion\" : 2", with: "\"schemaVersion\" : 3") }
+        try edit("future/manifest.json") { $0.replacingOccurrences(of: "\"schemaVersion\" : 3", with: "\"schemaVersion\" : 4") }
         try copy("runs/a", "lengths/seed-1")
         try copy("runs/short", "lengths/seed-9")
         try copy("runs/a", "failed/seed-1")

@@ -1,62 +1,155 @@
+import Foundation
+import ReproTestSupport
 import Testing
 @testable import ReproRuns
 
-/// `repro doctor`'s findings for constructed environments: each hazard appears exactly when its
-/// condition holds, with its fix.
+/// `repro doctor`'s findings: notes on constructed environments, each exactly when its condition
+/// holds, with its fix; and the findings of runs, hazards only where a guarantee may not hold.
 @Suite struct DoctorTests {
-    func environment(dirty: Bool? = false, features: [String] = ["avx2", "fma"],
-                     variables: [String: String] = [:]) -> EnvironmentFingerprint {
-        EnvironmentFingerprint(reproVersion: "0.1.0", swiftCompiler: "6.3", buildConfiguration: "release",
-                               architecture: "x86_64", machine: "x86_64", osName: "Linux", kernelRelease: "6",
-                               osDistribution: nil, libc: nil, cpuModel: "cpu", cpuFeatures: features, logicalCores: 2,
-                               availableCores: 2, environment: variables, gitCommit: "0123456789abcdef", gitDirty: dirty,
-                               threadCount: 2, workerCount: 0)
+    func environment(features: [String] = ["avx2", "fma"], variables: [String: String] = [:]) -> EnvironmentFingerprint {
+        var environment = SyntheticRun.environment
+        environment.cpuFeatures = features
+        environment.environment = variables
+        return environment
     }
 
-    @Test func aCleanEnvironmentHasNoHazards() {
-        #expect(DeterminismDoctor.hazards(environment: environment(), deterministicHashing: true, debugBuild: false,
-                                          nativeBuild: false).isEmpty)
+    @Test func aCleanEnvironmentHasNoFindings() {
+        #expect(DeterminismDoctor.environmentFindings(environment(), deterministicHashing: true, debugBuild: false,
+                                                      nativeBuild: false).isEmpty)
     }
 
-    @Test func eachConditionNamesItsHazardAndFix() {
-        var configuration = TrainingConfiguration(seed: 1, task: TaskRecord(name: "test"))
-        configuration.allowNondeterministic = true
-        configuration.benchmark = true
-        let hazards = DeterminismDoctor.hazards(
-            environment: environment(dirty: true, features: ["sse4_2"], variables: ["OMP_NUM_THREADS": "4"]),
-            deterministicHashing: false, debugBuild: true, nativeBuild: true, configuration: configuration)
-        #expect(hazards.map(\.name) == [
-            "random hash seed", "debug build", "thread variables for other libraries", "dirty git tree",
-            "CPU without FMA/AVX2", "binary built for this CPU only", "nondeterministic fast paths allowed",
+    /// Every environment finding is a note: none of them changes Repro's bits.
+    @Test func eachEnvironmentConditionIsANoteWithItsFix() {
+        let findings = DeterminismDoctor.environmentFindings(
+            environment(features: ["sse4_2"], variables: ["OMP_NUM_THREADS": "4"]),
+            deterministicHashing: false, debugBuild: true, nativeBuild: true)
+        #expect(findings.map(\.name) == [
+            "random hash seed", "debug build", "thread variables for other libraries", "CPU without FMA/AVX2",
+            "binary built for this CPU only",
         ])
-        #expect(hazards[0].fix.contains("SWIFT_DETERMINISTIC_HASHING=1"))
-        #expect(hazards[2].detail.contains("OMP_NUM_THREADS"))
-        #expect(hazards[3].detail.contains("0123456789ab"))
-        #expect(hazards[6].detail.contains("picked by timing"))
-        #expect(hazards.allSatisfy { !$0.fix.isEmpty })
+        #expect(findings.allSatisfy { $0.kind == .note && $0.fix?.isEmpty == false })
+        #expect(findings[0].fix?.contains("SWIFT_DETERMINISTIC_HASHING=1") == true)
+        #expect(findings[2].detail.contains("OMP_NUM_THREADS"))
+        #expect(findings[4].detail.contains("results do not depend on it"))
     }
 
-    @Test func unknownGitStateIsNotAHazard() {
-        #expect(DeterminismDoctor.hazards(environment: environment(dirty: nil), deterministicHashing: true,
-                                          debugBuild: false, nativeBuild: false).isEmpty)
+    func findings(_ path: String, here: EnvironmentFingerprint = SyntheticRun.environment) throws -> [DoctorFinding] {
+        try DeterminismDoctor.runFindings(at: path, here: here)
     }
-}
 
-extension DoctorTests {
+    @Test func aGoodRunHasNoHazard() throws {
+        try withTemporaryDirectory { directory in
+            let run = try SyntheticRun().write(to: directory.file("run"))
+            let found = try findings(run)
+            let digest = try RunDigest.compute(directory: run).digest
+            #expect(found.map(\.kind) == [.ok, .ok, .ok, .ok], "\(found)")
+            #expect(found[0].name == "files verified" && found[0].detail.contains(digest))
+            #expect(found[3].detail == "commit 0123456789abcdef0123456789abcdef01234567, no uncommitted changes")
+        }
+    }
+
+    /// The files are hashed, not taken at the manifest's word: a changed, missing or mismatched file
+    /// is a hazard naming it.
+    @Test func damagedFilesAreHazardsNamingTheFile() throws {
+        try withTemporaryDirectory { directory in
+            let changed = try SyntheticRun().write(to: directory.file("changed"))
+            var log = try AtomicFile.read(changed + "/metrics.csv")
+            log[log.count - 2] ^= 1
+            try AtomicFile.write(log, to: changed + "/metrics.csv")
+            let found = try findings(changed)
+            #expect(found.first?.kind == .hazard && found.first?.name == "file changed after the run finished")
+            #expect(found.first?.detail.hasPrefix(changed + "/metrics.csv: sha256 ") == true)
+
+            let missing = try SyntheticRun().write(to: directory.file("missing"))
+            try FileManager.default.removeItem(atPath: missing + "/model.safetensors")
+            #expect(try findings(missing).first?.detail.hasPrefix(missing + "/model.safetensors") == true)
+
+            let edited = try SyntheticRun().write(to: directory.file("edited"))
+            let manifest = try String(contentsOfFile: edited + "/manifest.json", encoding: .utf8)
+            let digest = try RunManifest.read(edited + "/manifest.json").digest
+            try AtomicFile.write(manifest.replacingOccurrences(of: "\"digest\" : \"\(digest)\"",
+                                                               with: "\"digest\" : \"\(String(repeating: "0", count: 64))\""),
+                                 to: edited + "/manifest.json")
+            #expect(try findings(edited).first?.name == "damaged manifest")
+
+            let corrupt = try SyntheticRun().write(to: directory.file("corrupt"))
+            try AtomicFile.write("{", to: corrupt + "/manifest.json")
+            #expect(try findings(corrupt).map(\.kind) == [.hazard])
+            #expect(try findings(corrupt).first?.detail.hasPrefix(corrupt + "/manifest.json: not valid JSON") == true)
+        }
+    }
+
+    @Test func aRunTrainedByAnotherRevisionOrCompilerIsAHazard() throws {
+        try withTemporaryDirectory { directory in
+            let run = try SyntheticRun().write(to: directory.file("run"))
+            var here = SyntheticRun.environment
+            here.reproRevision = "fedcba9876543210fedcba9876543210fedcba98"
+            here.swiftCompiler = "6.4"
+            here.kernelRelease = "6.8.0"
+            here.threadCount = 7
+            let found = try findings(run, here: here).filter { $0.name.hasPrefix("trained with") }
+            #expect(found.map(\.name) == ["trained with another environment.kernelRelease",
+                                          "trained with another environment.reproRevision",
+                                          "trained with another environment.swiftCompiler"])
+            #expect(found.map(\.kind) == [.note, .hazard, .hazard])
+            #expect(found[1].detail.hasPrefix("89abcdef0123456789abcdef0123456789abcdef in the run, fedcba9876543210fedcba9876543210fedcba98 here (risk high): another commit of Repro"))
+            #expect(found[1].fix?.contains("89abcdef") == true)
+        }
+    }
+
+    @Test func runSettingsAndCodeState() throws {
+        try withTemporaryDirectory { directory in
+            var fast = SyntheticRun()
+            fast.configure = { $0.allowNondeterministic = true; $0.benchmark = true }
+            fast.determinism = .fast
+            let found = try findings(try fast.write(to: directory.file("fast")))
+            #expect(found.filter { $0.kind == .hazard }.map(\.name) == ["nondeterministic fast paths allowed"])
+
+            var dirty = SyntheticRun()
+            dirty.environment.gitDirty = true
+            let dirtyFindings = try findings(try dirty.write(to: directory.file("dirty")))
+            #expect(dirtyFindings.last?.kind == .note && dirtyFindings.last?.detail.contains("0123456789ab") == true)
+
+            var unrecorded = SyntheticRun()
+            unrecorded.environment.gitCommit = nil
+            unrecorded.environment.gitDirty = nil
+            #expect(try findings(try unrecorded.write(to: directory.file("unrecorded"))).map(\.kind) == [.ok, .ok, .ok])
+        }
+    }
+
+    @Test func anUnfinishedRunIsANoteAndNoPathIsAnError() throws {
+        try withTemporaryDirectory { directory in
+            let run = try SyntheticRun().write(to: directory.file("run"))
+            try FileManager.default.removeItem(atPath: run + "/manifest.json")
+            let found = try findings(run)
+            #expect(found.map(\.kind) == [.note, .ok])
+            #expect(found[0].fix == "finish it with repro train --resume \(run)")
+            #expect(throws: RunFileError.self) { try findings(directory.file("none")) }
+            try FileManager.default.createDirectory(atPath: directory.file("empty"), withIntermediateDirectories: false)
+            #expect(throws: RunFileError.self) { try findings(directory.file("empty")) }
+        }
+    }
+
     /// The printed text, pinned.
     @Test func reportTextSnapshot() {
-        let hazards = DeterminismDoctor.hazards(environment: environment(dirty: true), deterministicHashing: true,
-                                                debugBuild: true, nativeBuild: false)
-        #expect(DeterminismDoctor.report(hazards) == """
-            hazard: debug build
-              the bits match a release build (G6, tested), but training runs about 50 times slower, which tempts people to change settings between debugging and real runs
-              fix: swift build -c release (or swift run -c release repro …)
-            hazard: dirty git tree
-              the training code has uncommitted changes, so the recorded commit 0123456789ab does not identify it
-              fix: commit (or stash) before training, so the manifest's commit is the code that ran
-            2 hazards found
+        let notes = DeterminismDoctor.environmentFindings(environment(), deterministicHashing: true, debugBuild: true,
+                                                          nativeBuild: false)
+        let run = [DoctorFinding(.ok, "files verified", "all match"),
+                   DoctorFinding(.hazard, "damaged file", "RUN/eval.csv: changed", fix: "train again")]
+        #expect(DeterminismDoctor.report([("here", notes), ("run RUN", run)]) == """
+            here:
+              note: debug build
+                the bits match a release build (G6, tested), but training runs about 50 times slower, which tempts people to change settings between debugging and real runs
+                fix: swift build -c release (or scripts/install.sh)
+            run RUN:
+              ok: files verified
+                all match
+              hazard: damaged file
+                RUN/eval.csv: changed
+                fix: train again
+            1 hazard to the guarantees, 1 note
 
             """)
-        #expect(DeterminismDoctor.report([]) == "no determinism hazards found\n")
+        #expect(DeterminismDoctor.report([("here", [])]) == "here:\n  nothing to report\n0 hazards to the guarantees, 0 notes\n")
     }
 }

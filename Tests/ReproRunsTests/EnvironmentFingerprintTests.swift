@@ -15,8 +15,8 @@ func git(_ arguments: [String], in directory: String) throws {
 
 @Suite struct EnvironmentFingerprintTests {
     @Test func fieldsArePopulatedOnThisMachine() throws {
-        let fingerprint = EnvironmentFingerprint.current(gitDirectory: nil, threadCount: 3, workerCount: 2)
-        #expect(fingerprint.reproVersion == "0.1.0")
+        let fingerprint = EnvironmentFingerprint.current(codeDirectory: nil, threadCount: 3, workerCount: 2)
+        #expect(fingerprint.reproVersion == ReproLibrary.version && fingerprint.reproRevision == ReproLibrary.revision)
         #expect(fingerprint.swiftCompiler.split(separator: ".").count == 2 && fingerprint.swiftCompiler.hasPrefix("6."))
         #if compiler(>=6.3) && !compiler(>=6.4)
         #expect(fingerprint.swiftCompiler == "6.3")
@@ -48,8 +48,8 @@ func git(_ arguments: [String], in directory: String) throws {
     }
 
     @Test func twoCallsGiveEqualValues() throws {
-        let first = EnvironmentFingerprint.current(gitDirectory: nil, threadCount: 1)
-        let second = EnvironmentFingerprint.current(gitDirectory: nil, threadCount: 1)
+        let first = EnvironmentFingerprint.current(codeDirectory: nil, threadCount: 1)
+        let second = EnvironmentFingerprint.current(codeDirectory: nil, threadCount: 1)
         #expect(first == second)
         #expect(first.differences(from: second).isEmpty)
         #expect(try first.encodedJSON() == second.encodedJSON())
@@ -58,21 +58,21 @@ func git(_ arguments: [String], in directory: String) throws {
     @Test(.enabled(if: gitAvailable))
     func recordsTheCommitAndDirtyState() throws {
         try withTemporaryDirectory { directory throws in
-            #expect(EnvironmentFingerprint.current(gitDirectory: directory.path).gitCommit == nil)
+            #expect(EnvironmentFingerprint.current(codeDirectory: directory.path).gitCommit == nil)
             try git(["init", "-q"], in: directory.path)
             try AtomicFile.write("print(1)\n", to: directory.file("train.swift"))
             try git(["add", "train.swift"], in: directory.path)
             try git(["commit", "-q", "-m", "first"], in: directory.path)
             let head = try #require(SystemProbe.git(["rev-parse", "HEAD"], in: directory.path, timeout: 10))
-            let clean = EnvironmentFingerprint.current(gitDirectory: directory.path)
+            let clean = EnvironmentFingerprint.current(codeDirectory: directory.path)
             #expect(clean.gitCommit == head.trimmingCharacters(in: .whitespacesAndNewlines))
             #expect(clean.gitCommit?.count == 40 && clean.gitDirty == false)
-            #expect(EnvironmentFingerprint.current(gitDirectory: directory.path) == clean)
+            #expect(EnvironmentFingerprint.current(codeDirectory: directory.path) == clean)
             try AtomicFile.write("notes\n", to: directory.file("untracked.txt"))
-            let dirty = EnvironmentFingerprint.current(gitDirectory: directory.path)
+            let dirty = EnvironmentFingerprint.current(codeDirectory: directory.path)
             #expect(dirty.gitCommit == clean.gitCommit && dirty.gitDirty == true)
             #expect(dirty.differences(from: clean) == [.init(field: "gitDirty", value: "true", other: "false")])
-            #expect(EnvironmentFingerprint.current(gitDirectory: directory.file("missing")).gitCommit == nil)
+            #expect(EnvironmentFingerprint.current(codeDirectory: directory.file("missing")).gitCommit == nil)
         }
     }
 
@@ -83,7 +83,7 @@ func git(_ arguments: [String], in directory: String) throws {
     }
 
     @Test func differencesListChangedFields() {
-        let base = EnvironmentFingerprint.current(gitDirectory: nil, threadCount: 2, workerCount: 0)
+        let base = EnvironmentFingerprint.current(codeDirectory: nil, threadCount: 2, workerCount: 0)
         var other = base
         other.threadCount = 8
         other.buildConfiguration = base.buildConfiguration == "debug" ? "release" : "debug"
@@ -97,8 +97,8 @@ func git(_ arguments: [String], in directory: String) throws {
     }
 
     static let sample = EnvironmentFingerprint(
-        reproVersion: "0.1.0", swiftCompiler: "6.3", buildConfiguration: "release", architecture: "x86_64",
-        machine: "x86_64", osName: "Linux", kernelRelease: "6.8.0", osDistribution: "Debian GNU/Linux 12 (bookworm)",
+        reproVersion: "0.1.0", reproRevision: "89abcdef0123456789abcdef0123456789abcdef-dirty", swiftCompiler: "6.3",
+        buildConfiguration: "release", architecture: "x86_64", machine: "x86_64", osName: "Linux", kernelRelease: "6.8.0", osDistribution: "Debian GNU/Linux 12 (bookworm)",
         libc: "glibc 2.36", cpuModel: "Example CPU", cpuFeatures: ["avx2", "fma"], logicalCores: 8, availableCores: 4,
         environment: ["SWIFT_DETERMINISTIC_HASHING": "1", "OMP_NUM_THREADS": "4"], gitCommit: nil, gitDirty: nil,
         threadCount: 4, workerCount: 2)
@@ -109,11 +109,11 @@ func git(_ arguments: [String], in directory: String) throws {
                 + #""cpuFeatures":["avx2","fma"],"cpuModel":"Example CPU","environment":{"OMP_NUM_THREADS":"4","#
                 + #""SWIFT_DETERMINISTIC_HASHING":"1"},"kernelRelease":"6.8.0","libc":"glibc 2.36","logicalCores":8,"#
                 + #""machine":"x86_64","osDistribution":"Debian GNU/Linux 12 (bookworm)","osName":"Linux","#
-                + #""reproVersion":"0.1.0","swiftCompiler":"6.3","threadCount":4,"workerCount":2}"#)
+                + #""reproRevision":"89abcdef0123456789abcdef0123456789abcdef-dirty","reproVersion":"0.1.0","swiftCompiler":"6.3","threadCount":4,"workerCount":2}"#)
         #expect(try EnvironmentFingerprint.decode(json: Array(json.utf8), source: "m.json") == Self.sample)
         let pretty = try Self.sample.encodedJSON(pretty: true)
         #expect(try EnvironmentFingerprint.decode(json: pretty, source: "m.json") == Self.sample)
-        let current = EnvironmentFingerprint.current(gitDirectory: nil)
+        let current = EnvironmentFingerprint.current(codeDirectory: nil)
         #expect(try EnvironmentFingerprint.decode(json: current.encodedJSON(), source: "m.json") == current)
         let missing = try #require(throws: RunFileError.self) {
             try EnvironmentFingerprint.decode(json: Array(#"{"architecture":"x86_64"}"#.utf8), source: "m.json")

@@ -129,6 +129,7 @@ import ReproTensor
             other.environment.cpuFeatures = ["avx2", "avx512f", "fma"]
             other.environment.gitCommit = "fedcba9876543210fedcba9876543210fedcba98"
             other.environment.gitDirty = true
+            other.environment.reproRevision = "fedcba9876543210fedcba9876543210fedcba98-dirty"
             other.environment.kernelRelease = "6.8.0"
             other.environment.environment = ["OMP_NUM_THREADS": "4", "SWIFT_DETERMINISTIC_HASHING": "1"]
             other.determinism = DeterminismSettings(deterministicAlgorithms: false, benchmark: true)
@@ -144,6 +145,7 @@ import ReproTensor
             #expect(risks["environment.cpuFeatures"] == .medium)
             #expect(risks["environment.kernelRelease"] == .low)
             #expect(risks["environment.gitCommit"] == .high)
+            #expect(risks["environment.reproRevision"] == .high)
             #expect(risks["environment variable OMP_NUM_THREADS"] == ReproducibilityRisk.none)
             #expect(risks["determinism.benchmark"] == .high)
             #expect(risks["configuration.task.settings.learningRate"] == .intended)
@@ -156,12 +158,12 @@ import ReproTensor
     /// A field added to the fingerprint must get an assessment here too.
     @Test func everyFingerprintFieldHasARisk() {
         for (field, _) in SyntheticRun.environment.fieldTexts {
-            #expect(SettingDifference.environmentRisk(field).0 != .unknown, "\(field) has no risk assessment")
+            #expect(SettingDifference.environmentRisk(field, "a", "b").0 != .unknown, "\(field) has no risk assessment")
         }
         for name in EnvironmentFingerprint.relevantEnvironmentVariables {
             #expect(SettingDifference.variableRisk(name).0 != .unknown, "\(name) has no risk assessment")
         }
-        #expect(SettingDifference.environmentRisk("somethingNew").0 == .unknown)
+        #expect(SettingDifference.environmentRisk("somethingNew", "a", "b").0 == .unknown)
     }
 
     @Test func nanIsADifferenceNamedWithItsRunAndStep() throws {
@@ -210,9 +212,9 @@ import ReproTensor
             #expect(message(corrupt).contains("corrupt/manifest.json: not valid JSON"))
             let future = try SyntheticRun().write(to: directory.file("future"))
             let text = try String(contentsOfFile: future + "/manifest.json", encoding: .utf8)
-            try AtomicFile.write(text.replacingOccurrences(of: "\"schemaVersion\" : 2", with: "\"schemaVersion\" : 3"),
+            try AtomicFile.write(text.replacingOccurrences(of: "\"schemaVersion\" : 3", with: "\"schemaVersion\" : 4"),
                                  to: future + "/manifest.json")
-            #expect(message(future).contains("future/manifest.json: manifest schema version 3"))
+            #expect(message(future).contains("future/manifest.json: manifest schema version 4"))
             let noModel = try SyntheticRun().write(to: directory.file("no-model"))
             try FileManager.default.removeItem(atPath: noModel + "/model.safetensors")
             #expect(message(noModel).contains("no-model/model.safetensors"))

@@ -23,7 +23,7 @@ import Testing
             case .notJSON: return Array("schema = repro-run\n".utf8)
             case .otherSchema: return try edit { $0["schema"] = "another-tool" }
             case .noSchema: return try edit { $0["schema"] = nil }
-            case .newerVersion: return try edit { $0["schemaVersion"] = 3 }
+            case .newerVersion: return try edit { $0["schemaVersion"] = 4 }
             case .olderVersion: return try edit { $0["schemaVersion"] = 1 }
             case .noVersion: return try edit { $0["schemaVersion"] = nil }
             case .missingDigest: return try edit { $0["digest"] = nil }
@@ -36,8 +36,8 @@ import Testing
             case .empty, .truncated, .notJSON: "not valid JSON"
             case .otherSchema: "not a Repro run manifest (schema 'another-tool')"
             case .noSchema: "not a Repro run manifest (schema missing)"
-            case .newerVersion: "manifest schema version 3, this Repro reads version 2"
-            case .olderVersion: "manifest schema version 1, this Repro reads version 2"
+            case .newerVersion: "manifest schema version 4, this Repro reads versions 2 to 3"
+            case .olderVersion: "manifest schema version 1, this Repro reads versions 2 to 3"
             case .noVersion: "manifest schema version missing"
             case .missingDigest: "incomplete or has a wrong field"
             case .wrongType: "incomplete or has a wrong field"

@@ -12,7 +12,8 @@ import ReproTensor
 enum PlotFixtureRun {
     /// A fixed environment fingerprint; `threadCount` and `cpuModel` can vary.
     static func environment(threadCount: Int = 2, cpuModel: String = "Test CPU") -> EnvironmentFingerprint {
-        EnvironmentFingerprint(reproVersion: ReproLibrary.version, swiftCompiler: "6.3", buildConfiguration: "debug",
+        EnvironmentFingerprint(reproVersion: ReproLibrary.version, reproRevision: "0123456789abcdef0123456789abcdef01234567",
+                               swiftCompiler: "6.3", buildConfiguration: "debug",
                                architecture: "x86_64", machine: "x86_64", osName: "Linux", kernelRelease: "6.0",
                                osDistribution: "Test Linux", libc: "glibc 2.36", cpuModel: cpuModel, cpuFeatures: ["avx2", "fma"],
                                logicalCores: 2, availableCores: 2, environment: [:], gitCommit: nil, gitDirty: nil,

@@ -42,7 +42,7 @@ struct SyntheticRun {
 
     /// The fingerprint every synthetic run has unless changed.
     static let environment = EnvironmentFingerprint(
-        reproVersion: "0.1.0", swiftCompiler: "6.3", buildConfiguration: "release", architecture: "x86_64",
+        reproVersion: "0.1.0", reproRevision: "89abcdef0123456789abcdef0123456789abcdef", swiftCompiler: "6.3", buildConfiguration: "release", architecture: "x86_64",
         machine: "x86_64", osName: "Linux", kernelRelease: "6.1.0", osDistribution: "Debian GNU/Linux 12 (bookworm)",
         libc: "glibc 2.36", cpuModel: "Test CPU", cpuFeatures: ["avx2", "fma"], logicalCores: 2, availableCores: 2,
         environment: [:], gitCommit: "0123456789abcdef0123456789abcdef01234567", gitDirty: false,

@@ -14,7 +14,7 @@ struct TrainCommand: ParsableCommand {
             the same configuration give the same digest whatever --threads and --workers.
 
             --resume DIR continues an unfinished run from its newest complete checkpoint; only --threads, \
-            --workers, --stop-after-step and --quiet may be given with it.
+            --workers, --stop-after-step, --quiet and --code may be given with it.
 
             --recipe charlm trains a character-level GPT (nanoGPT's design) on --text; eval.csv holds the \
             validation loss per character, and `repro sample RUN` continues a prompt with the trained model.

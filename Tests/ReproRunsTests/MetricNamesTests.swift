@@ -118,6 +118,6 @@ import Testing
         let json = try JSONSerialization.jsonObject(with: data) as? [String: Any]
         #expect((json?["validationMetrics"] as? [String: Double]) == ["accuracy": 0.875, "top3": 0.96875])
         #expect(json?["validationAccuracy"] == nil)
-        #expect(RunManifest.currentSchemaVersion == 2)
+        #expect(RunManifest.currentSchemaVersion == 3)
     }
 }

@@ -34,7 +34,7 @@ import Testing
             let report = different.report
             let headline = metrics.isEmpty
                 ? "final validation loss \(ReportFormat.number(Double(SyntheticRun(seed: 1).evaluations.last!.loss)))"
-                : "final validation accuracy \(ReportFormat.number(SyntheticRun(seed: 1).evaluations.last!.accuracy))"
+                : "final validation accuracy \(ReportFormat.number(SyntheticRun(seed: 1).evaluations.last!.accuracy * 100)) %"
             #expect(report.contains(headline), "\(report)")
             #expect(report.contains("validation_top3") == metrics.contains("top3"))
             #expect(!report.contains("validation_accuracy") || !metrics.isEmpty)
@@ -58,7 +58,7 @@ import Testing
             }
             #expect(statistics.finalValidationLoss == SampleSummary(runs.map { Double($0.evaluations.last!.loss) }))
             #expect(statistics.finalMetrics.map(\.name)
-                    == metrics.map { "validation " + $0 } + ["validation loss", "training loss"])
+                    == metrics.map { "validation " + $0 + ($0 == "accuracy" ? " (%)" : "") } + ["validation loss", "training loss"])
             #expect(statistics.headline == (metrics.isEmpty ? .loss : ValidationMetric("accuracy")))
 
             // The largest deviation and the tolerance check use the headline metric.
@@ -67,12 +67,14 @@ import Testing
             let deviation = statistics.largestDeviation
             #expect(deviation.deviation == headlineFinals.map { abs($0 - mean) }.max()!)
             #expect(deviation.metric == statistics.headline)
-            let check = StatisticalReproducibility(tolerance: deviation.deviation, sweep: statistics)
+            // The tolerance is in the unit shown: percentage points for an accuracy.
+            let shown = metrics.isEmpty ? deviation.deviation : deviation.deviation * 100
+            let check = StatisticalReproducibility(tolerance: shown, sweep: statistics)
             #expect(check.passed)
-            #expect(!StatisticalReproducibility(tolerance: deviation.deviation.nextDown, sweep: statistics).passed)
+            #expect(!StatisticalReproducibility(tolerance: shown.nextDown, sweep: statistics).passed)
             #expect(check.criteria[0].requirement
                     == "every sweep run's final \(metrics.isEmpty ? "validation loss" : "validation accuracy") is within "
-                       + "±\(ReportFormat.number(deviation.deviation)) of the sweep mean")
+                       + "±\(ReportFormat.number(shown))\(metrics.isEmpty ? "" : " pp") of the sweep mean")
 
             // The text report: one column group per metric in the per-evaluation table.
             let text = statistics.report(title: "sweep")
@@ -159,12 +161,12 @@ import Testing
             if metrics.isEmpty {
                 #expect(!html.contains("accuracy"), "a run without metrics shows no accuracy")
                 #expect(html.contains("<th>largest |Δ validation loss| (step)</th>"))
-                #expect(html.contains("Final validation loss across runs"))
+                #expect(html.contains("Final validation loss across seeds, one run per seed"))
                 #expect(!html.contains("<th>mean final validation loss</th>"))
             } else {
                 #expect(html.contains("<th>final validation accuracy</th><th>final validation top3</th><th>digest</th>"))
                 #expect(html.contains("<th>largest |Δ accuracy| in points (step)</th>"))
-                #expect(html.contains("Final validation accuracy in percent across runs"))
+                #expect(html.contains("Final validation accuracy in percent across seeds, one run per seed"))
                 let run = SyntheticRun(seed: 1, metrics: metrics).evaluations.last!
                 #expect(html.contains("<td class=\"num\">\(PlotNumber.fixed(run.values[0] * 100, 2)) %</td>"
                                       + "<td class=\"num\">\(PlotNumber.significant(run.values[1]))</td>"))

@@ -11,8 +11,9 @@ import PackageDescription
 /// a dependency (under `…/checkouts/`), no flag is added and the dependent chooses, e.g. with
 /// `swift build -c release -Xswiftc -target-cpu -Xswiftc native`.
 ///
-/// `REPRO_TARGET_CPU` overrides the choice: a CPU name (`x86-64-v3` for a binary to copy to other
-/// recent machines, `x86-64` for the baseline), or `none` for the compiler's default. Results do not
+/// `REPRO_TARGET_CPU` overrides the choice: a CPU name (`haswell`, AVX2 and FMA, for a binary to copy
+/// to other recent machines; this Swift rejects `x86-64-v3`; `x86-64` for the baseline), or `none` for
+/// the compiler's default. Results do not
 /// depend on it: Repro uses fused multiply-add only explicitly, so only speed changes.
 let targetCPU = ProcessInfo.processInfo.environment["REPRO_TARGET_CPU"]
     ?? (Context.packageDirectory.contains("/checkouts/") ? "none" : "native")

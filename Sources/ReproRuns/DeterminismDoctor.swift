@@ -55,7 +55,7 @@ public enum DeterminismDoctor {
         if debugBuild {
             found.append(DoctorFinding(
                 .note, "debug build",
-                "the bits match a release build (G6, tested), but training runs about 50 times slower, "
+                "the bits match a release build (G6, tested), but training runs about 100 times slower, "
                     + "which tempts people to change settings between debugging and real runs",
                 fix: "swift build -c release (or scripts/install.sh)"))
         }
@@ -81,7 +81,7 @@ public enum DeterminismDoctor {
                 .note, "binary built for this CPU only",
                 "this executable was compiled with -target-cpu native: copied to a CPU without the same features it "
                     + "stops with an illegal instruction; results do not depend on it (fused multiply-add is explicit)",
-                fix: "for a binary to copy to other machines, build with REPRO_TARGET_CPU=x86-64-v3 swift build -c release"))
+                fix: "for a binary to copy to other machines, build with REPRO_TARGET_CPU=haswell swift build -c release"))
         }
         return found
     }

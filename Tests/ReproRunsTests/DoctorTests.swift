@@ -139,7 +139,7 @@ import Testing
         #expect(DeterminismDoctor.report([("here", notes), ("run RUN", run)]) == """
             here:
               note: debug build
-                the bits match a release build (G6, tested), but training runs about 50 times slower, which tempts people to change settings between debugging and real runs
+                the bits match a release build (G6, tested), but training runs about 100 times slower, which tempts people to change settings between debugging and real runs
                 fix: swift build -c release (or scripts/install.sh)
             run RUN:
               ok: files verified

@@ -12,3 +12,9 @@
 func lineBufferStandardOutput() {
     setvbuf(stdout, nil, _IOLBF, 0)
 }
+
+/// Whether a write to C's standard output has failed since the process started (its error flag:
+/// with line buffering a failed line is written, and fails, long before the final flush).
+func standardOutputHasFailed() -> Bool {
+    ferror(stdout) != 0
+}

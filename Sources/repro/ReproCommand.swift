@@ -58,13 +58,15 @@ struct ReproCommand: ParsableCommand {
         Foundation.exit(2)
     }
 
-    /// Flushes standard output (`print`'s C stream); when it cannot be written, says so on standard
-    /// error and exits 2.
+    /// Flushes standard output (`print`'s C stream); when it cannot be written, now or by an earlier
+    /// line (line buffering writes each line as it is printed, and the stream keeps its error flag),
+    /// says so on standard error and exits 2.
     static func finishOutput() {
         if fflush(nil) != 0 {
             let reason = errno == 0 ? "an earlier write failed" : String(cString: strerror(errno))
             fail("Error: cannot write to standard output: \(reason)")
         }
+        if standardOutputHasFailed() { fail("Error: cannot write to standard output: an earlier write failed") }
     }
 }
 

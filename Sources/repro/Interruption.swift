@@ -30,6 +30,10 @@ enum Interruption {
     /// work happens in the handlers: atomic stores, and for a second signal restoring the default
     /// action and raising it again.
     static func install() {
+        // Swift initializes globals lazily, which is not async-signal-safe: do it here, before a
+        // handler can be the first to touch them.
+        _ = firstSignal.load(ordering: .relaxed)
+        _ = stop.isRequested
         var signals = sigset_t()
         sigemptyset(&signals)
         sigaddset(&signals, SIGINT)

@@ -6,6 +6,8 @@ public struct RuntimeOptions: Sendable {
     public var threads: Int? = nil
     /// Data-loader worker threads.
     public var workers: Int = 0
+    /// Batches each loader worker may load ahead (``ReproData/DataLoader/prefetch``); at least 1.
+    public var prefetch: Int = 2
     /// End the process after this step as if interrupted (for resume checks).
     public var stopAfterStep: Int? = nil
     /// Asked from another thread or a signal handler to end training early (``StopRequest``).
@@ -14,10 +16,11 @@ public struct RuntimeOptions: Sendable {
     /// it has uncommitted changes (`EnvironmentFingerprint.gitCommit`, `gitDirty`); nil records no git state.
     public var codeDirectory: String? = nil
 
-    public init(threads: Int? = nil, workers: Int = 0, stopAfterStep: Int? = nil, stopRequest: StopRequest? = nil,
-                codeDirectory: String? = nil) {
+    public init(threads: Int? = nil, workers: Int = 0, prefetch: Int = 2, stopAfterStep: Int? = nil,
+                stopRequest: StopRequest? = nil, codeDirectory: String? = nil) {
         self.threads = threads
         self.workers = workers
+        self.prefetch = prefetch
         self.stopAfterStep = stopAfterStep
         self.stopRequest = stopRequest
         self.codeDirectory = codeDirectory

@@ -113,7 +113,8 @@ public final class Trainer<Task: TrainingTask> {
         var generator = streams.generator("init")
         let model = try task.makeModel(using: &generator)
         let optimizer = try task.makeOptimizer(for: model)
-        let loader = try Self.trainingLoader(task, start.configuration, seed: streams.seed(for: "loader"), workers: runtime.workers)
+        let loader = try Self.trainingLoader(task, start.configuration, seed: streams.seed(for: "loader"), workers: runtime.workers,
+                                             prefetch: runtime.prefetch)
         let dropoutKey = streams.key("dropout")
         let microBatches = configuration.microBatchesPerStep
         let batchesPerEpoch = loader.batchesPerEpoch
@@ -274,11 +275,11 @@ public final class Trainer<Task: TrainingTask> {
     /// The training loader: the task's training set, shuffled by `seed` (``ShuffledSampler``),
     /// with the task's training transforms, in micro-batches (`batchSize / accumulationSteps`).
     private static func trainingLoader(_ task: Task, _ configuration: TrainingConfiguration, seed: UInt64,
-                                       workers: Int) throws -> DataLoader<Task.Data, Task.Batch> {
+                                       workers: Int, prefetch: Int = 2) throws -> DataLoader<Task.Data, Task.Batch> {
         let data = try task.trainingSet
         return try DataLoader(data, sampler: try ShuffledSampler(count: data.count, seed: seed),
                               batchSize: configuration.batchSize / configuration.microBatchesPerStep, seed: seed,
-                              workers: workers,
+                              workers: workers, prefetch: prefetch,
                               transforms: try task.trainingTransforms,
                               collate: { samples, info in try task.collate(samples, info: info) })
     }

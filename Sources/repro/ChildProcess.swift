@@ -3,7 +3,8 @@ import Foundation
 import Synchronization
 
 /// Runs this executable again as a child process (each training of a sweep or the exercise in its
-/// own process, so nothing is shared between them but the files).
+/// own process, so nothing is shared between them but the files), or another program (`repro audit
+/// -- COMMAND`), with its own environment and working directory where a ``Launch`` says so.
 ///
 /// Standard output and error are read by two threads while the child runs, so a child that writes
 /// more than a pipe holds to either never blocks.
@@ -20,12 +21,30 @@ final class ChildProcess {
         let exited = Mutex(false)
     }
 
+    /// What to start: a program (this executable unless said), its arguments, and where they
+    /// differ from this process's, its whole environment and its working directory.
+    struct Launch {
+        var executable = ChildProcess.executable
+        var arguments: [String]
+        var environment: [String: String]? = nil
+        var directory: String? = nil
+    }
+
     /// Starts `repro ARGUMENTS` with standard output and error captured; `onExit` is called (on
     /// another thread) once the child has ended.
-    init(_ arguments: [String], onExit: @escaping @Sendable () -> Void = {}) throws {
-        self.arguments = arguments
-        process.executableURL = URL(fileURLWithPath: Self.executable)
-        process.arguments = arguments
+    convenience init(_ arguments: [String], onExit: @escaping @Sendable () -> Void = {}) throws {
+        try self.init(Launch(arguments: arguments), onExit: onExit)
+    }
+
+    /// Starts `launch` with standard input empty and standard output and error captured; `onExit`
+    /// is called (on another thread) once the child has ended.
+    init(_ launch: Launch, onExit: @escaping @Sendable () -> Void = {}) throws {
+        self.arguments = launch.arguments
+        process.executableURL = URL(fileURLWithPath: launch.executable)
+        process.arguments = launch.arguments
+        if let environment = launch.environment { process.environment = environment }
+        if let directory = launch.directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
+        process.standardInput = FileHandle.nullDevice
         let outputPipe = Pipe(), errorPipe = Pipe()
         process.standardOutput = outputPipe
         process.standardError = errorPipe
@@ -76,6 +95,14 @@ final class ChildProcess {
     /// - Returns: whether a signal interrupted the jobs.
     static func runAll<Job>(_ jobs: [Job], parallel: Int, progress: RunsProgress, arguments: (Job) throws -> [String]?,
                             finished: (Job, (status: Int32, output: String, error: String)) throws -> Void) throws -> Bool {
+        try runAll(jobs, parallel: parallel, progress: progress, launch: { try arguments($0).map { Launch(arguments: $0) } },
+                   finished: finished)
+    }
+
+    /// ``runAll(_:parallel:progress:arguments:finished:)`` for jobs that each say what to start
+    /// (another program, environment or working directory).
+    static func runAll<Job>(_ jobs: [Job], parallel: Int, progress: RunsProgress, launch: (Job) throws -> Launch?,
+                            finished: (Job, (status: Int32, output: String, error: String)) throws -> Void) throws -> Bool {
         let ended = DispatchSemaphore(value: 0)
         var pending = jobs[...]
         var running: [(job: Job, child: ChildProcess, started: ContinuousClock.Instant)] = []
@@ -84,11 +111,11 @@ final class ChildProcess {
         while true {
             while Interruption.signalNumber == 0, running.count < parallel, let job = pending.popFirst() {
                 progress.clear()
-                guard let arguments = try arguments(job) else {
+                guard let launch = try launch(job) else {
                     progress.skipped()
                     continue
                 }
-                running.append((job, try ChildProcess(arguments, onExit: { ended.signal() }), .now))
+                running.append((job, try ChildProcess(launch, onExit: { ended.signal() }), .now))
                 progress.started()
             }
             if Interruption.signalNumber != 0, !forwarded {
@@ -112,11 +139,14 @@ final class ChildProcess {
 
     /// `repro` and the arguments of this process, quoted for a POSIX shell where needed: the
     /// command that runs this command again.
-    static var commandLine: String {
-        (["repro"] + CommandLine.arguments.dropFirst().map { argument in
+    static var commandLine: String { quoted(["repro"] + CommandLine.arguments.dropFirst()) }
+
+    /// `arguments` as one line for a POSIX shell, each quoted where needed.
+    static func quoted(_ arguments: [String]) -> String {
+        arguments.map { argument in
             let plain = !argument.isEmpty && argument.allSatisfy { $0.isLetter || $0.isNumber || "-_./=,:+@%".contains($0) }
             return plain ? argument : "'" + argument.replacingOccurrences(of: "'", with: "'\\''") + "'"
-        }).joined(separator: " ")
+        }.joined(separator: " ")
     }
 
     /// This executable: `/proc/self/exe` where it exists, else the path it was started with.

@@ -14,7 +14,7 @@ struct ReproCommand: ParsableCommand {
         commandName: "repro",
         abstract: "Reproducible machine-learning runs, and the proof.",
         version: "repro \(ReproLibrary.version) (revision \(ReproLibrary.revision))",
-        subcommands: [ExerciseCommand.self, TrainCommand.self, SampleCommand.self, SweepCommand.self, CompareCommand.self, StatsCommand.self,
+        subcommands: [ExerciseCommand.self, TrainCommand.self, SampleCommand.self, SweepCommand.self, AuditCommand.self, CompareCommand.self, StatsCommand.self,
                       PlotCommand.self, ReportCommand.self, EnvCommand.self, DoctorCommand.self, RngCommand.self]
     )
 

@@ -14,7 +14,7 @@ struct TrainCommand: ParsableCommand {
             the same configuration give the same digest whatever --threads and --workers.
 
             --resume DIR continues an unfinished run from its newest complete checkpoint; only --threads, \
-            --workers, --stop-after-step, --quiet and --code may be given with it.
+            --workers, --prefetch, --stop-after-step, --quiet and --code may be given with it.
 
             --recipe charlm trains a character-level GPT (nanoGPT's design) on --text; eval.csv holds the \
             validation loss per character, and `repro sample RUN` continues a prompt with the trained model.
@@ -39,6 +39,9 @@ struct TrainCommand: ParsableCommand {
     @Option(parsing: .unconditional,
             help: ArgumentHelp("Data-loader worker threads; results do not depend on them.", valueName: "n"))
     var workers: Int = 0
+    @Option(parsing: .unconditional,
+            help: ArgumentHelp("Batches each data-loader worker may load ahead; results do not depend on it.", valueName: "n"))
+    var prefetch: Int = 2
     @Option(name: .customLong("stop-after-step"), parsing: .unconditional,
             help: ArgumentHelp("End the process after this step, as if interrupted.", valueName: "step"))
     var stopAfterStep: Int?
@@ -50,6 +53,7 @@ struct TrainCommand: ParsableCommand {
     func validate() throws {
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1, got \(threads)") }
         if workers < 0 { throw ValidationError("--workers must be 0 or more, got \(workers)") }
+        if prefetch < 1 { throw ValidationError("--prefetch must be at least 1, got \(prefetch)") }
         if let stopAfterStep, stopAfterStep < 1 { throw ValidationError("--stop-after-step must be at least 1, got \(stopAfterStep)") }
         if let out, out.isEmpty { throw ValidationError("--out must not be empty") }
         if let resume, resume.isEmpty { throw ValidationError("--resume must not be empty") }
@@ -61,7 +65,7 @@ struct TrainCommand: ParsableCommand {
             let given = (seed != nil ? ["--seed"] : []) + recipe.given + (out != nil ? ["--out"] : [])
             guard given.isEmpty else {
                 throw ValidationError("\(given.joined(separator: ", ")) cannot be given with --resume: the run's "
-                                      + "configuration is fixed in its run.json (only --threads, --workers, "
+                                      + "configuration is fixed in its run.json (only --threads, --workers, --prefetch, "
                                       + "--stop-after-step, --quiet and --code may change)")
             }
         }
@@ -69,7 +73,7 @@ struct TrainCommand: ParsableCommand {
 
     func run() throws {
         Interruption.install()
-        let runtime = RuntimeOptions(threads: threads, workers: workers, stopAfterStep: stopAfterStep,
+        let runtime = RuntimeOptions(threads: threads, workers: workers, prefetch: prefetch, stopAfterStep: stopAfterStep,
                                      stopRequest: Interruption.stop, codeDirectory: code)
         let progress = ConsoleProgress(quiet: quiet)
         let outcome: TrainingOutcome

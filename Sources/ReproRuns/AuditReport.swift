@@ -9,7 +9,8 @@ public struct AuditReport: Sendable {
     public struct Row: Sendable {
         /// The factor, e.g. `thread count`.
         public let factor: String
-        /// How this run differed from the reference, e.g. `1 thread (reference: 2)`.
+        /// How this run differed from the reference, e.g. `1 thread (reference: 2)`; empty for a
+        /// factor that was not varied.
         public let change: String
         /// The guarantee that promises the factor changes no bit (`G3`), or nil for none.
         public let guarantee: String?
@@ -69,7 +70,8 @@ public struct AuditReport: Sendable {
                 result = "DIFFERS: \(location)" + (evidence.isEmpty ? "" : " (\(evidence))")
             case .notAvailable(let why): result = "not available: \(why)"
             }
-            lines.append("\((row.guarantee ?? "--").padding(4))\(row.factor), \(row.change): \(result)")
+            let what = row.change.isEmpty ? row.factor : "\(row.factor), \(row.change)"
+            lines.append("\((row.guarantee ?? "--").padding(4))\(what): \(result)")
         }
         let promised = rows.filter { $0.guarantee != nil }
         if promised.isEmpty {

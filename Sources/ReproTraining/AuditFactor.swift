@@ -79,6 +79,6 @@ public enum AuditFactor: CaseIterable, Sendable {
 
     /// The report's row for a factor that could not be varied, and why.
     public func unavailable(_ why: String) -> AuditReport.Row {
-        AuditReport.Row(factor: name, change: "not varied", guarantee: guarantee, outcome: .notAvailable(why))
+        AuditReport.Row(factor: name, change: "", guarantee: guarantee, outcome: .notAvailable(why))
     }
 }

@@ -25,91 +25,92 @@ extension AuditCommand {
             throw ValidationError("--interrupt-at \(interruptAt) must be below the last step, \(configuration.maxSteps!)")
         }
         let other = try Self.otherBuild()
-        let directory = try makeDirectory()
-        func path(_ name: String) -> String { directory + "/" + name }
-        let hashing = ProcessInfo.processInfo.environment["SWIFT_DETERMINISTIC_HASHING"] != nil
+        let broken = try inDirectory { directory in
+            func path(_ name: String) -> String { directory + "/" + name }
+            let hashing = ProcessInfo.processInfo.environment["SWIFT_DETERMINISTIC_HASHING"] != nil
 
-        var runs = [AuditRun(name: "reference", factor: nil), AuditRun(name: "second-process", factor: .secondProcess),
-                    AuditRun(name: "hash-seed", factor: .hashSeed), AuditRun(name: "threads", factor: .threadCount),
-                    AuditRun(name: "workers", factor: .workersAndPrefetch), AuditRun(name: "interrupted", factor: .interruption)]
-        if other.executable != nil { runs.append(AuditRun(name: "other-build", factor: .debugBuild)) }
-        runs += [AuditRun(name: "allow-nondeterministic", factor: .allowNondeterministic),
-                 AuditRun(name: "benchmark", factor: .benchmark)]
-        for run in runs {
-            var varied = configuration
-            varied.allowNondeterministic = run.factor == .allowNondeterministic || run.factor == .benchmark
-            varied.benchmark = run.factor == .benchmark
-            try task.createRun(varied, seed: SeedRecord(seed: seed, drawn: false, deterministicHashing: HashSeeding.isDeterministic),
-                               at: path(run.name))
-        }
-        print("audit: \(try recipe.isCharLM() ? "charlm" : "classifier") recipe, seed \(seed), up to \(configuration.maxSteps!) steps; "
-              + "\(runs.count + 1) trainings, each in its own process, in \(directory)")
+            var runs = [AuditRun(name: "reference", factor: nil), AuditRun(name: "second-process", factor: .secondProcess),
+                        AuditRun(name: "hash-seed", factor: .hashSeed), AuditRun(name: "threads", factor: .threadCount),
+                        AuditRun(name: "workers", factor: .workersAndPrefetch), AuditRun(name: "interrupted", factor: .interruption)]
+            if other.executable != nil { runs.append(AuditRun(name: "other-build", factor: .debugBuild)) }
+            runs += [AuditRun(name: "allow-nondeterministic", factor: .allowNondeterministic),
+                     AuditRun(name: "benchmark", factor: .benchmark)]
+            for run in runs {
+                var varied = configuration
+                varied.allowNondeterministic = run.factor == .allowNondeterministic || run.factor == .benchmark
+                varied.benchmark = run.factor == .benchmark
+                try task.createRun(varied, seed: SeedRecord(seed: seed, drawn: false, deterministicHashing: HashSeeding.isDeterministic),
+                                   at: path(run.name))
+            }
+            print("audit: \(try recipe.isCharLM() ? "charlm" : "classifier") recipe, seed \(seed), up to \(configuration.maxSteps!) steps; "
+                  + "\(runs.count + 1) trainings, each in its own process, in \(directory)")
 
-        // What the reference ran with, read from its manifest once it has finished.
-        var referenceThreads = 0
-        var stop = 0
-        var changes: [String: String] = [:]
-        Interruption.install()
-        let progress = RunsProgress(total: runs.count + 1, parallel: 1)
-        let resumption = AuditRun(name: "interrupted", factor: .interruption, resumes: true)
-        try Self.runChildren(runs + [resumption], progress: progress, directory: directory,
-                             name: { $0.resumes ? "the resumption of the interrupted run" : "the run \($0.name)" },
-                             launch: { run in
-            var arguments = ["train", "--resume", path(run.name), "--quiet"]
-            var launch = ChildProcess.Launch(arguments: [])
-            switch run.factor {
-            case nil, .secondProcess?, .allowNondeterministic?, .benchmark?:
-                break
-            case .hashSeed?:
-                var environment = ProcessInfo.processInfo.environment
-                environment["SWIFT_DETERMINISTIC_HASHING"] = hashing ? nil : "1"
-                launch.environment = environment
-                changes[run.name] = hashing ? "SWIFT_DETERMINISTIC_HASHING unset (reference: set)"
-                                            : "SWIFT_DETERMINISTIC_HASHING=1 (reference: unset)"
-            case .threadCount?:
-                let threads = AuditFactor.variedThreads(reference: referenceThreads)
-                arguments += ["--threads", String(threads)]
-                changes[run.name] = "\(threads) \(threads == 1 ? "thread" : "threads") (reference: \(referenceThreads))"
-            case .workersAndPrefetch?:
-                let (workers, prefetch) = AuditFactor.variedWorkers
-                arguments += ["--workers", String(workers), "--prefetch", String(prefetch)]
-                changes[run.name] = "\(workers) workers, prefetch \(prefetch) (reference: 0 workers)"
-            case .interruption?:
-                if !run.resumes {
-                    arguments += ["--stop-after-step", String(stop)]
-                    changes[run.name] = "stopped after step \(stop) and resumed"
+            // What the reference ran with, read from its manifest once it has finished.
+            var referenceThreads = 0
+            var stop = 0
+            var changes: [String: String] = [:]
+            Interruption.install()
+            let progress = RunsProgress(total: runs.count + 1, parallel: 1)
+            let resumption = AuditRun(name: "interrupted", factor: .interruption, resumes: true)
+            try Self.runChildren(runs + [resumption], progress: progress, directory: directory,
+                                 name: { $0.resumes ? "the resumption of the interrupted run" : "the run \($0.name)" },
+                                 launch: { run in
+                var arguments = ["train", "--resume", path(run.name), "--quiet"]
+                var launch = ChildProcess.Launch(arguments: [])
+                switch run.factor {
+                case nil, .secondProcess?, .allowNondeterministic?, .benchmark?:
+                    break
+                case .hashSeed?:
+                    var environment = ProcessInfo.processInfo.environment
+                    environment["SWIFT_DETERMINISTIC_HASHING"] = hashing ? nil : "1"
+                    launch.environment = environment
+                    changes[run.name] = hashing ? "SWIFT_DETERMINISTIC_HASHING unset (reference: set)"
+                                                : "SWIFT_DETERMINISTIC_HASHING=1 (reference: unset)"
+                case .threadCount?:
+                    let threads = AuditFactor.variedThreads(reference: referenceThreads)
+                    arguments += ["--threads", String(threads)]
+                    changes[run.name] = "\(threads) \(threads == 1 ? "thread" : "threads") (reference: \(referenceThreads))"
+                case .workersAndPrefetch?:
+                    let (workers, prefetch) = AuditFactor.variedWorkers
+                    arguments += ["--workers", String(workers), "--prefetch", String(prefetch)]
+                    changes[run.name] = "\(workers) workers, prefetch \(prefetch) (reference: 0 workers)"
+                case .interruption?:
+                    if !run.resumes {
+                        arguments += ["--stop-after-step", String(stop)]
+                        changes[run.name] = "stopped after step \(stop) and resumed"
+                    }
+                case .debugBuild?:
+                    launch.executable = other.executable!
+                    changes[run.name] = "\(other.kind) build \(other.executable!)"
                 }
-            case .debugBuild?:
-                launch.executable = other.executable!
-                changes[run.name] = "\(other.kind) build \(other.executable!)"
-            }
-            launch.arguments = arguments
-            return launch
-        }, finished: { run in
-            guard run.factor == nil else { return }
-            let manifest = try RunManifest.read(path("reference") + "/manifest.json")
-            referenceThreads = manifest.environment.threadCount ?? 1
-            let steps = manifest.finalMetrics.steps
-            stop = interruptAt ?? (steps > 1 ? Int.random(in: 1..<steps) : 1)
-            if stop >= steps {
-                throw ValidationError("--interrupt-at \(stop) must be below the reference's last step, \(steps)")
-            }
-        })
+                launch.arguments = arguments
+                return launch
+            }, finished: { run in
+                guard run.factor == nil else { return }
+                let manifest = try RunManifest.read(path("reference") + "/manifest.json")
+                referenceThreads = manifest.environment.threadCount ?? 1
+                let steps = manifest.finalMetrics.steps
+                stop = interruptAt ?? (steps > 1 ? Int.random(in: 1..<steps) : 1)
+                if stop >= steps {
+                    throw ValidationError("--interrupt-at \(stop) must be below the reference's last step, \(steps)")
+                }
+            })
 
-        var rows: [AuditReport.Row] = []
-        for run in runs {
-            guard let factor = run.factor else { continue }
-            let change = changes[run.name] ?? (factor == .secondProcess ? "another process, the same arguments"
-                : factor == .benchmark ? "kernels chosen by timing" : "nondeterministic fast paths allowed")
-            rows.append(try factor.row(change: change, reference: path("reference"), variant: path(run.name), evidence: keepsRuns))
-            if factor == .interruption, other.executable == nil { rows.append(AuditFactor.debugBuild.unavailable(other.why)) }
+            var rows: [AuditReport.Row] = []
+            for run in runs {
+                guard let factor = run.factor else { continue }
+                let change = changes[run.name] ?? (factor == .secondProcess ? "another process, the same arguments"
+                    : factor == .benchmark ? "kernels chosen by timing" : "nondeterministic fast paths allowed")
+                rows.append(try factor.row(change: change, reference: path("reference"), variant: path(run.name), evidence: keepsRuns))
+                if factor == .interruption, other.executable == nil { rows.append(AuditFactor.debugBuild.unavailable(other.why)) }
+            }
+            let manifest = try RunManifest.read(path("reference") + "/manifest.json")
+            let report = AuditReport(reference: "digest \(manifest.digest.prefix(16))…, \(manifest.finalMetrics.steps) steps, "
+                                     + "\(referenceThreads) threads, 0 workers", rows: rows)
+            print(report.text, terminator: "")
+            return !report.broken.isEmpty
         }
-        let manifest = try RunManifest.read(path("reference") + "/manifest.json")
-        let report = AuditReport(reference: "digest \(manifest.digest.prefix(16))…, \(manifest.finalMetrics.steps) steps, "
-                                 + "\(referenceThreads) threads, 0 workers", rows: rows)
-        print(report.text, terminator: "")
-        finish(directory)
-        if !report.broken.isEmpty { throw ExitCode(1) }
+        if broken { throw ExitCode(1) }
     }
 
     /// The other build of this executable: `.build/…/debug/repro` when this one is a release build,

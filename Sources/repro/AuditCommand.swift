@@ -88,12 +88,17 @@ struct AuditCommand: ParsableCommand {
     /// Whether the runs stay after the audit.
     var keepsRuns: Bool { out != nil || keep }
 
-    /// Removes `directory` unless it is kept, and says which.
-    func finish(_ directory: String) {
-        if keepsRuns {
-            print("runs kept in \(directory)")
-        } else {
-            try? FileManager.default.removeItem(atPath: directory)
+    /// Runs `body` in the audit's directory (``makeDirectory()``), then removes the directory
+    /// unless it is kept (saying where it is when it is); after Ctrl-C it stays, with the runs so far.
+    func inDirectory<R>(_ body: (String) throws -> R) throws -> R {
+        let directory = try makeDirectory()
+        do {
+            let result = try body(directory)
+            if keepsRuns { print("runs kept in \(directory)") } else { try? FileManager.default.removeItem(atPath: directory) }
+            return result
+        } catch {
+            if Interruption.signalNumber == 0, !keepsRuns { try? FileManager.default.removeItem(atPath: directory) }
+            throw error
         }
     }
 

@@ -41,31 +41,31 @@ extension Trainer {
         guard case .finished(let manifest) = try train(task, configuration, seed: seed, into: reference) else {
             throw TrainingError(message: "the reference run of the audit stopped before its end")
         }
+        let steps = manifest.finalMetrics.steps
+        let stop = steps < 2 ? nil : interruptAt ?? Int.random(in: 1..<steps)
+        if let stop, !(1..<steps).contains(stop) {
+            throw TrainingError(message: "interruptAt must be between 1 and \(steps - 1) (the reference has \(steps) steps), got \(stop)")
+        }
         var rows: [AuditReport.Row] = []
 
         let threads = AuditFactor.variedThreads(reference: referenceThreads)
         _ = try train(task, configuration, seed: seed, into: path("threads"), runtime: RuntimeOptions(threads: threads))
-        rows.append(try AuditFactor.threadCount.row(change: "\(threads) threads (reference: \(referenceThreads))",
+        rows.append(try AuditFactor.threadCount.row(change: AuditFactor.threadsChange(threads, reference: referenceThreads),
                                                     reference: reference, variant: path("threads")))
 
         let (workers, prefetch) = AuditFactor.variedWorkers
         _ = try train(task, configuration, seed: seed, into: path("workers"),
                       runtime: RuntimeOptions(workers: workers, prefetch: prefetch))
-        rows.append(try AuditFactor.workersAndPrefetch.row(change: "\(workers) workers, prefetch \(prefetch) (reference: 0 workers)",
+        rows.append(try AuditFactor.workersAndPrefetch.row(change: AuditFactor.workersChange,
                                                            reference: reference, variant: path("workers")))
 
-        let steps = manifest.finalMetrics.steps
-        if steps < 2 {
-            rows.append(AuditFactor.interruption.unavailable("the run has \(steps) step; a stop needs a step after it"))
-        } else {
-            let stop = interruptAt ?? Int.random(in: 1..<steps)
-            guard (1..<steps).contains(stop) else {
-                throw TrainingError(message: "interruptAt must be between 1 and \(steps - 1) (the reference has \(steps) steps), got \(stop)")
-            }
+        if let stop {
             _ = try train(task, configuration, seed: seed, into: path("interrupted"), runtime: RuntimeOptions(stopAfterStep: stop))
             _ = try resume(task, path("interrupted"))
-            rows.append(try AuditFactor.interruption.row(change: "stopped after step \(stop) and resumed",
+            rows.append(try AuditFactor.interruption.row(change: AuditFactor.interruptionChange(stop),
                                                          reference: reference, variant: path("interrupted")))
+        } else {
+            rows.append(AuditFactor.interruption.unavailable("the run has \(steps) step; a stop needs a step after it"))
         }
 
         for (factor, name, benchmark) in [(AuditFactor.allowNondeterministic, "allow-nondeterministic", false),
@@ -74,10 +74,8 @@ extension Trainer {
             fast.allowNondeterministic = true
             fast.benchmark = benchmark
             _ = try train(task, fast, seed: seed, into: path(name))
-            rows.append(try factor.row(change: benchmark ? "kernels chosen by timing" : "nondeterministic fast paths allowed",
-                                       reference: reference, variant: path(name)))
+            rows.append(try factor.row(change: factor.fixedChange!, reference: reference, variant: path(name)))
         }
-        return AuditReport(reference: "digest \(manifest.digest.prefix(16))…, \(steps) steps, \(referenceThreads) threads, 0 workers",
-                           rows: rows)
+        return AuditReport(reference: AuditFactor.reference(manifest, threads: referenceThreads), rows: rows)
     }
 }

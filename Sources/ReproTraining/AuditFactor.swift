@@ -61,9 +61,40 @@ public enum AuditFactor: CaseIterable, Sendable {
     /// when the reference used 1 (an uneven split of the work).
     public static func variedThreads(reference: Int) -> Int { reference == 1 ? 3 : 1 }
 
+    /// The change in words of a factor that is always varied the same way, or nil.
+    public var fixedChange: String? {
+        switch self {
+        case .secondProcess: "another process, the same arguments"
+        case .allowNondeterministic: "nondeterministic fast paths allowed"
+        case .benchmark: "kernels chosen by timing"
+        case .hashSeed, .threadCount, .workersAndPrefetch, .interruption, .debugBuild: nil
+        }
+    }
+
+    /// The ``threadCount`` run's change in words: `1 thread (reference: 2)`.
+    public static func threadsChange(_ threads: Int, reference: Int) -> String {
+        "\(threads) \(threads == 1 ? "thread" : "threads") (reference: \(reference))"
+    }
+
+    /// The ``interruption`` run's change in words: stopped after `step` without a checkpoint of
+    /// it, as if killed (`stopAfterStep`), and resumed from its newest checkpoint before.
+    public static func interruptionChange(_ step: Int) -> String {
+        "stopped after step \(step) as if killed, resumed from its newest checkpoint"
+    }
+
     /// The workers and prefetch depth of the ``workersAndPrefetch`` run (the reference loads on the
     /// training thread, with no workers).
     public static let variedWorkers = (workers: 3, prefetch: 1)
+
+    /// The ``workersAndPrefetch`` run's change in words.
+    public static var workersChange: String {
+        "\(variedWorkers.workers) workers, prefetch \(variedWorkers.prefetch) (reference: 0 workers)"
+    }
+
+    /// The reference run in words, from its manifest: `digest 1a2b…, 50 steps, 2 threads, 0 workers`.
+    public static func reference(_ manifest: RunManifest, threads: Int) -> String {
+        "digest \(manifest.digest.prefix(16))…, \(manifest.finalMetrics.steps) steps, \(threads) threads, 0 workers"
+    }
 
     /// The report's row for this factor: `change` in words, and the run at `variant` compared with
     /// the one at `reference` (``RunComparison/firstDivergence``); with `evidence`, a difference

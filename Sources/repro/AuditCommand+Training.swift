@@ -69,15 +69,15 @@ extension AuditCommand {
                 case .threadCount?:
                     let threads = AuditFactor.variedThreads(reference: referenceThreads)
                     arguments += ["--threads", String(threads)]
-                    changes[run.name] = "\(threads) \(threads == 1 ? "thread" : "threads") (reference: \(referenceThreads))"
+                    changes[run.name] = AuditFactor.threadsChange(threads, reference: referenceThreads)
                 case .workersAndPrefetch?:
                     let (workers, prefetch) = AuditFactor.variedWorkers
                     arguments += ["--workers", String(workers), "--prefetch", String(prefetch)]
-                    changes[run.name] = "\(workers) workers, prefetch \(prefetch) (reference: 0 workers)"
+                    changes[run.name] = AuditFactor.workersChange
                 case .interruption?:
                     if !run.resumes {
                         arguments += ["--stop-after-step", String(stop)]
-                        changes[run.name] = "stopped after step \(stop) and resumed"
+                        changes[run.name] = AuditFactor.interruptionChange(stop)
                     }
                 case .debugBuild?:
                     launch.executable = other.executable!
@@ -99,14 +99,12 @@ extension AuditCommand {
             var rows: [AuditReport.Row] = []
             for run in runs {
                 guard let factor = run.factor else { continue }
-                let change = changes[run.name] ?? (factor == .secondProcess ? "another process, the same arguments"
-                    : factor == .benchmark ? "kernels chosen by timing" : "nondeterministic fast paths allowed")
+                let change = changes[run.name] ?? factor.fixedChange ?? ""
                 rows.append(try factor.row(change: change, reference: path("reference"), variant: path(run.name), evidence: keepsRuns))
                 if factor == .interruption, other.executable == nil { rows.append(AuditFactor.debugBuild.unavailable(other.why)) }
             }
             let manifest = try RunManifest.read(path("reference") + "/manifest.json")
-            let report = AuditReport(reference: "digest \(manifest.digest.prefix(16))…, \(manifest.finalMetrics.steps) steps, "
-                                     + "\(referenceThreads) threads, 0 workers", rows: rows)
+            let report = AuditReport(reference: AuditFactor.reference(manifest, threads: referenceThreads), rows: rows)
             print(report.text, terminator: "")
             return !report.broken.isEmpty
         }

@@ -27,7 +27,7 @@ import Testing
                 let rows = Self.rows(result.stdout, guarantee + " ")
                 #expect(rows.count == 1 && rows[0].hasSuffix(": identical"), "\(guarantee): \(rows)")
             }
-            #expect(Self.rows(result.stdout, "G5 ").first?.contains("stopped after step 4 and resumed") == true)
+            #expect(Self.rows(result.stdout, "G5 ").first?.contains("stopped after step 4 as if killed") == true)
             let g6 = Self.rows(result.stdout, "G6 ")
             #expect(g6.count == 1 && (g6[0].hasSuffix(": identical") || g6[0].contains(": not available: ")), "\(g6)")
             let unpromised = Self.rows(result.stdout, "-- ")

@@ -81,7 +81,7 @@ extension AuditCommand {
                     }
                 case .debugBuild?:
                     launch.executable = other.executable!
-                    changes[run.name] = "\(other.kind) build \(other.executable!)"
+                    changes[run.name] = "the \(other.kind) build at \(other.executable!)"
                 }
                 launch.arguments = arguments
                 return launch

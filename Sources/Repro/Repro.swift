@@ -4,4 +4,5 @@
 @_exported import ReproData
 @_exported import ReproNN
 @_exported import ReproRuns
+@_exported import ReproAnalysis
 @_exported import ReproTraining

@@ -2,6 +2,7 @@ import ReproTestSupport
 import Foundation
 import Testing
 import ReproData
+@testable import ReproAnalysis
 @testable import ReproRuns
 
 /// `Vectors/safetensors.json` and `Vectors/safetensors/*.safetensors`, written by Python's

@@ -2,6 +2,7 @@ import ReproTestSupport
 import Foundation
 import Testing
 import ReproData
+import ReproFiles
 import ReproAnalysis
 import ReproRuns
 

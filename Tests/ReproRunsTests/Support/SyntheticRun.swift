@@ -1,5 +1,6 @@
 import Foundation
 import ReproData
+import ReproFiles
 import ReproRandom
 import ReproTensor
 @testable import ReproAnalysis

@@ -32,6 +32,7 @@ let package = Package(
         .library(name: "ReproRuns", targets: ["ReproRuns"]),
         .library(name: "ReproAnalysis", targets: ["ReproAnalysis"]),
         .library(name: "ReproTraining", targets: ["ReproTraining"]),
+        .library(name: "ReproDistributed", targets: ["ReproDistributed"]),
         .executable(name: "repro", targets: ["repro"]),
     ],
     dependencies: [
@@ -50,6 +51,9 @@ let package = Package(
                 swiftSettings: cpuSettings, plugins: ["SourceRevision"]),
         // The tools that read finished runs: apart from ReproTraining, so that the two build in parallel.
         .target(name: "ReproAnalysis", dependencies: ["ReproRuns", "ReproTensor", "ReproFiles"], swiftSettings: cpuSettings),
+        // Data-parallel training over MPI (loaded at run time, where it is installed): process groups and
+        // the order-free fixed-point sum of gradient shards.
+        .target(name: "ReproDistributed", swiftSettings: cpuSettings),
         // Writes ReproLibrary.revision (the git commit Repro is built from) before every build.
         .plugin(name: "SourceRevision", capability: .buildTool()),
         .target(name: "ReproTraining", dependencies: ["ReproRandom", "ReproTensor", "ReproFiles", "ReproData", "ReproNN", "ReproRuns"],
@@ -86,6 +90,8 @@ let package = Package(
         .testTarget(name: "ReproTrainingTests",
                     dependencies: ["ReproTraining", "ReproRuns", "ReproAnalysis", "ReproFiles", "ReproNN", "ReproData", "ReproTensor", "ReproRandom",
                                    "ReproTestSupport"],
+                    swiftSettings: cpuSettings),
+        .testTarget(name: "ReproDistributedTests", dependencies: ["ReproDistributed", "ReproRandom"], exclude: ["Vectors"],
                     swiftSettings: cpuSettings),
         .testTarget(name: "ReproTests", dependencies: ["Repro"], exclude: ["Vectors"], swiftSettings: cpuSettings),
         .testTarget(name: "ReproCLITests", dependencies: ["repro", "own-model"], swiftSettings: cpuSettings),

@@ -56,10 +56,11 @@ let package = Package(
         .target(name: "ReproDistributed", swiftSettings: cpuSettings),
         // Writes ReproLibrary.revision (the git commit Repro is built from) before every build.
         .plugin(name: "SourceRevision", capability: .buildTool()),
-        .target(name: "ReproTraining", dependencies: ["ReproRandom", "ReproTensor", "ReproFiles", "ReproData", "ReproNN", "ReproRuns"],
+        .target(name: "ReproTraining", dependencies: ["ReproRandom", "ReproTensor", "ReproFiles", "ReproData", "ReproNN", "ReproRuns",
+                                                     "ReproDistributed"],
                 swiftSettings: cpuSettings),
         .target(name: "Repro", dependencies: ["ReproRandom", "ReproTensor", "ReproFiles", "ReproData", "ReproNN", "ReproRuns", "ReproAnalysis",
-                                             "ReproTraining"],
+                                             "ReproDistributed", "ReproTraining"],
                 swiftSettings: cpuSettings),
         .executableTarget(
             name: "repro",
@@ -88,7 +89,7 @@ let package = Package(
                                    "ReproTestSupport"],
                     exclude: ["Vectors"], swiftSettings: cpuSettings),
         .testTarget(name: "ReproTrainingTests",
-                    dependencies: ["ReproTraining", "ReproRuns", "ReproAnalysis", "ReproFiles", "ReproNN", "ReproData", "ReproTensor", "ReproRandom",
+                    dependencies: ["ReproTraining", "ReproRuns", "ReproAnalysis", "ReproFiles", "ReproDistributed", "ReproNN", "ReproData", "ReproTensor", "ReproRandom",
                                    "ReproTestSupport"],
                     swiftSettings: cpuSettings),
         .testTarget(name: "ReproDistributedTests", dependencies: ["ReproDistributed", "ReproRandom"], exclude: ["Vectors"],

@@ -6,4 +6,5 @@
 @_exported import ReproNN
 @_exported import ReproRuns
 @_exported import ReproAnalysis
+@_exported import ReproDistributed
 @_exported import ReproTraining

@@ -64,6 +64,6 @@ let package = Package(
             ]
         ),
         // python3 Benchmarks/hash_vs_hashlib.py  (writes results/hash.md)
-        .executableTarget(name: "hash-bench", dependencies: [.product(name: "ReproData", package: "Repro")]),
+        .executableTarget(name: "hash-bench", dependencies: [.product(name: "ReproFiles", package: "Repro")]),
     ]
 )

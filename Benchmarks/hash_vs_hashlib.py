@@ -1,4 +1,4 @@
-"""SHA-256 throughput: ReproData's SHA256 (hash-bench) against Python's hashlib (OpenSSL), interleaved.
+"""SHA-256 throughput: ReproFiles' SHA256 (hash-bench) against Python's hashlib (OpenSSL), interleaved.
 
 Builds the benchmark package in release mode, then alternates ROUNDS rounds of hash-bench and
 hashlib on the same 64 MiB buffer, checks that all digests agree, and writes results/hash.md with
@@ -51,7 +51,7 @@ lines = [
     "| implementation | MB/s (median) | rounds | vs hashlib |",
     "|---|---:|---|---:|",
 ]
-for name, label in [("fastest", "ReproData SHA256 (.fastest)"), ("portable", "ReproData SHA256 (.portable)"),
+for name, label in [("fastest", "ReproFiles SHA256 (.fastest)"), ("portable", "ReproFiles SHA256 (.portable)"),
                     ("hashlib", "Python hashlib (OpenSSL)")]:
     values = ", ".join(f"{v:.0f}" for v in rates[name])
     lines.append(f"| {label} | {median[name]:.0f} | {values} | {median[name] / median['hashlib']:.2f}x |")

@@ -21,7 +21,7 @@ let package = Package(
         .executableTarget(
             name: "fuzz-checkpoint",
             dependencies: [.product(name: "ReproRuns", package: "Repro"), .product(name: "ReproData", package: "Repro"),
-                           .product(name: "ReproTraining", package: "Repro")]
+                           .product(name: "ReproFiles", package: "Repro"), .product(name: "ReproTraining", package: "Repro")]
         ),
         .executableTarget(
             name: "fuzz-runfiles",

@@ -1,3 +1,5 @@
+import ReproFiles
+
 /// A text as a sequence of character tokens: the data of a character-level language model
 /// (nanoGPT's `shakespeare_char`, char-rnn).
 ///

@@ -1,4 +1,5 @@
 import Foundation
+import ReproFiles
 
 /// Reading a data file's bytes and unpacking gzip, shared by ``CSVReader`` and ``IDXReader``.
 enum DataFile {

@@ -1,4 +1,5 @@
 import Foundation
+import ReproFiles
 
 /// A file embedded in the library's code (so a copied binary needs nothing on disk): gzip,
 /// base64-encoded, with the sha256 of its decompressed bytes pinned beside it, as

@@ -1,3 +1,5 @@
+import ReproFiles
+
 /// An in-memory classification dataset: `count` feature vectors of one shape, stored contiguously,
 /// and their labels.
 ///

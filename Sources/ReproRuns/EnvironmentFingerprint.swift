@@ -162,6 +162,12 @@ public struct EnvironmentFingerprint: Codable, Hashable, Sendable {
         /// The value in the other fingerprint; `(none)` when absent.
         public let other: String
 
+        package init(field: String, value: String, other: String) {
+            self.field = field
+            self.value = value
+            self.other = other
+        }
+
         /// `field: value ≠ other`.
         public var description: String { "\(field): \(value) ≠ \(other)" }
     }

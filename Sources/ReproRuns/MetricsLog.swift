@@ -265,7 +265,7 @@ public struct MetricsTable: Hashable, Sendable {
     /// The rows, each as many fields as `columns`, step first.
     public let rows: [[String]]
     /// The file it was read from, for error messages. Not compared.
-    let source: String
+    package let source: String
 
     init(columns: [String], rows: [[String]], source: String) {
         self.columns = columns

@@ -8,9 +8,9 @@
 /// final value (``RunManifest/FinalMetrics/validationMetrics``).
 extension RunDirectory {
     /// The columns every `eval.csv` starts with, before the metrics' columns.
-    static let evalBaseColumns = ["step", "epoch", "validation_loss"]
+    package static let evalBaseColumns = ["step", "epoch", "validation_loss"]
     /// The prefix of a metric's column in `eval.csv`.
-    static let evalMetricPrefix = "validation_"
+    package static let evalMetricPrefix = "validation_"
 
     /// The columns of `eval.csv` for a task with the validation metrics `metrics`, in order:
     /// `step, epoch, validation_loss, validation_<metric>…`.
@@ -24,7 +24,7 @@ extension RunDirectory {
     /// - Throws: ``RunFileError`` naming `source` (line 1) when the header does not start with
     ///   `step,epoch,validation_loss`, a later column lacks the `validation_` prefix, or a metric
     ///   name is empty, invalid or repeated (``validateMetricNames(_:source:)``).
-    static func metricNames(evalColumns columns: [String], source: String) throws -> [String] {
+    package static func metricNames(evalColumns columns: [String], source: String) throws -> [String] {
         let expected = "the columns \(evalBaseColumns.joined(separator: ",")), then validation_<metric> for each metric"
         guard columns.count >= evalBaseColumns.count, Array(columns.prefix(evalBaseColumns.count)) == evalBaseColumns else {
             throw RunFileError(source: source, location: "line 1", "expected \(expected), found \(columns.joined(separator: ","))")

@@ -6,7 +6,7 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import ReproData
+import ReproFiles
 import ReproRandom
 
 /// A run directory (docs/ARCHITECTURE.md §7) and the rules for starting and resuming one.

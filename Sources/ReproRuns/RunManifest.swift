@@ -1,5 +1,5 @@
 import Foundation
-import ReproData
+import ReproFiles
 import ReproRandom
 import ReproTensor
 

@@ -1,4 +1,5 @@
 import Foundation
+import ReproFiles
 import ReproNN
 import ReproRandom
 import ReproRuns

@@ -1,5 +1,6 @@
 import Foundation
 import ReproData
+import ReproFiles
 import ReproNN
 import ReproRandom
 import ReproRuns

@@ -10,7 +10,7 @@ struct SweepCommand: ParsableCommand {
         abstract: "Train the recipe for each seed of a range, one process per run, into one directory.",
         discussion: """
             Each run goes to DIR/seed-N. Running the same sweep again skips finished runs and resumes \
-            unfinished ones, so an interrupted sweep is continued by repeating its command.
+            unfinished ones, so an interrupted sweep is continued by repeating its command. A run found in DIR/seed-N with another configuration than the flags give is refused (the others still run): repeat the sweep with its original flags, or choose another --out.
 
             Exit status: 0, or 2 when a run fails (the others still run) or for invalid input.
 
@@ -29,12 +29,29 @@ struct SweepCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: ArgumentHelp("Data-loader workers per run.", valueName: "n"))
     var workers: Int = 0
     @OptionGroup var recipe: RecipeOptions
+    @OptionGroup var codeDirectory: CodeDirectoryOption
 
     func validate() throws {
         _ = try Self.parseSeeds(seeds)
         guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1, got \(jobs)") }
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1, got \(threads)") }
         if workers < 0 { throw ValidationError("--workers must be 0 or more, got \(workers)") }
+    }
+
+    /// Why the run already in `directory` is not the sweep's run `configuration`: its `run.json`
+    /// cannot be read, or it records another configuration (naming the differing fields); nil
+    /// when it is the same run.
+    static func refusal(of directory: String, for configuration: TrainingConfiguration) -> String? {
+        let recorded: TrainingConfiguration
+        do {
+            recorded = try RunDirectory(path: directory).readStart().configuration
+        } catch {
+            return CommandLineWording.message(for: error)
+        }
+        guard recorded != configuration else { return nil }
+        let fields = (try? JSONValue(encoding: recorded).differences(from: JSONValue(encoding: configuration))) ?? []
+        return "\(directory) holds a run started with another configuration than these flags give (differing: "
+            + "\(fields.joined(separator: ", "))): repeat the sweep with its original flags, or choose another --out"
     }
 
     /// `A..B` (inclusive) or `a,b,c`.
@@ -75,13 +92,20 @@ struct SweepCommand: ParsableCommand {
         // and a child never parses the recipe's flags again.
         let interrupted = try ChildProcess.runAll(seeds, parallel: jobs, progress: progress, arguments: { seed in
             let directory = "\(out)/seed-\(seed)"
-            if FileManager.default.fileExists(atPath: directory + "/manifest.json") {
-                print("seed \(seed): already finished in \(directory)")
-                finishedRuns += 1
-                return nil
-            } else if !FileManager.default.fileExists(atPath: directory + "/run.json") {
-                var seeded = configuration
-                seeded.seed = seed
+            var seeded = configuration
+            seeded.seed = seed
+            if FileManager.default.fileExists(atPath: directory + "/run.json") {
+                if let refusal = Self.refusal(of: directory, for: seeded) {
+                    print("seed \(seed): FAILED: \(refusal)")
+                    failures.append("seed \(seed): \(refusal)")
+                    return nil
+                }
+                if FileManager.default.fileExists(atPath: directory + "/manifest.json") {
+                    print("seed \(seed): already finished in \(directory)")
+                    finishedRuns += 1
+                    return nil
+                }
+            } else {
                 let missing = RunDirectory.missingDirectories(directory)
                 do {
                     try task.createRun(seeded, seed: SeedRecord(seed: seed, drawn: false,
@@ -96,6 +120,7 @@ struct SweepCommand: ParsableCommand {
                 }
             }
             return ["train", "--resume", directory, "--threads", String(perRun), "--workers", String(workers), "--quiet"]
+                + (codeDirectory.code.map { ["--code", $0] } ?? [])
         }, finished: { seed, result in
             let directory = "\(out)/seed-\(seed)"
             if result.status == 0, let manifest = try? RunManifest.read(directory + "/manifest.json") {
@@ -125,6 +150,6 @@ struct SweepCommand: ParsableCommand {
             print("Error: \(failures.count) of \(seeds.count) runs failed:\n  \(failures.joined(separator: "\n  "))", to: &stderr)
             throw ExitCode(2)
         }
-        print("sweep finished: \(seeds.count) runs in \(out); summarise with: repro stats \(out)")
+        print("sweep finished: \(seeds.count) run\(seeds.count == 1 ? "" : "s") in \(out); summarise with: repro stats \(out)")
     }
 }

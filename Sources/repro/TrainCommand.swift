@@ -47,8 +47,8 @@ struct TrainCommand: ParsableCommand {
     var stopAfterStep: Int?
     @Flag(help: "No progress output.")
     var quiet = false
-    @Option(help: ArgumentHelp("A directory of your training code's git repository: the manifest records its commit and whether it has uncommitted changes (the manifest always records repro's own version and revision).", valueName: "dir"))
-    var code: String?
+    @OptionGroup var codeDirectory: CodeDirectoryOption
+    var code: String? { codeDirectory.code }
 
     func validate() throws {
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1, got \(threads)") }
@@ -57,10 +57,6 @@ struct TrainCommand: ParsableCommand {
         if let stopAfterStep, stopAfterStep < 1 { throw ValidationError("--stop-after-step must be at least 1, got \(stopAfterStep)") }
         if let out, out.isEmpty { throw ValidationError("--out must not be empty") }
         if let resume, resume.isEmpty { throw ValidationError("--resume must not be empty") }
-        var isDirectory: ObjCBool = false
-        if let code, !(FileManager.default.fileExists(atPath: code, isDirectory: &isDirectory) && isDirectory.boolValue) {
-            throw ValidationError("--code \(code): no such directory")
-        }
         if resume != nil {
             let given = (seed != nil ? ["--seed"] : []) + recipe.given + (out != nil ? ["--out"] : [])
             guard given.isEmpty else {

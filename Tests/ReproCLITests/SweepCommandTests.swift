@@ -31,6 +31,12 @@ import Testing
         let again = try Repro.run(["sweep", "--seeds", "1..3", "--out", sweep] + flags)
         #expect(again.status == 0)
         #expect(again.stdout.components(separatedBy: "already finished").count == 4, "\(again.stdout)")
+        // The same sweep with another learning rate would mix two configurations in one directory.
+        let changed = try Repro.run(["sweep", "--seeds", "1..3", "--out", sweep, "--lr", "0.5"] + flags)
+        #expect(changed.status == 2)
+        #expect(changed.stdout.contains("seed 2: FAILED: \(sweep)/seed-2 holds a run started with another configuration")
+                && changed.stdout.contains("differing: task.settings.optimizer.sgd.learningRate"), "\(changed.stdout)")
+        #expect(changed.stderr.contains("3 of 3 runs failed"), "\(changed.stderr)")
 
         // Seed 5's directory holds a stray file: that run fails, seed 4's still finishes.
         try FileManager.default.createDirectory(atPath: sweep + "/seed-5", withIntermediateDirectories: true)
@@ -41,6 +47,26 @@ import Testing
         #expect(failing.stderr.contains("1 of 2 runs failed"))
         #expect(FileManager.default.fileExists(atPath: sweep + "/seed-4/manifest.json"))
         #expect(try String(contentsOfFile: sweep + "/seed-5/notes.txt", encoding: .utf8) == "notes")
+    }
+
+    /// `--code DIR` reaches every run's manifest, as `train --code` records it.
+    @Test func codeDirectoryIsRecordedInEveryRun() throws {
+        let (directory, flags) = try Self.scratch()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let code = directory + "/code"
+        try FileManager.default.createDirectory(atPath: code, withIntermediateDirectories: true)
+        try "print(1)\n".write(toFile: code + "/train.py", atomically: true, encoding: .utf8)
+        guard git(["init", "-q"], in: code) != nil else { return }  // no git here
+        _ = git(["add", "train.py"], in: code)
+        _ = git(["commit", "-q", "-m", "code"], in: code)
+        let commit = try #require(git(["rev-parse", "HEAD"], in: code)).trimmingCharacters(in: .whitespacesAndNewlines)
+        let sweep = directory + "/sweep"
+        let result = try Repro.run(["sweep", "--seeds", "1..2", "--out", sweep, "--code", code] + flags)
+        #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+        for seed in 1...2 {
+            let manifest = try String(contentsOfFile: "\(sweep)/seed-\(seed)/manifest.json", encoding: .utf8)
+            #expect(manifest.contains("\"gitCommit\" : \"\(commit)\""), "\(manifest)")
+        }
     }
 
     @Test func aSweepIsNeverWrittenInsideARun() throws {

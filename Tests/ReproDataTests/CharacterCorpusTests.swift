@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import ReproTestSupport
 @testable import ReproData
+import ReproFiles
 
 // Reference values from Python on scripts/data/tinyshakespeare-head.txt (nanoGPT's shakespeare_char
 // recipe):

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import ReproData
+import ReproFiles
 
 /// `Vectors/gzip.json` and `Vectors/gzip/*.gz`, written by `scripts/reference_gzip.py`.
 struct GzipVectorFile: Decodable {

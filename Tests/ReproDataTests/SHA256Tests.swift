@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-import ReproData
+import ReproFiles
 
 /// Digests from Python's `hashlib.sha256`, at the padding boundaries (55, 56, 63, 64, 119 bytes),
 /// for both compression functions (the SHA instructions, where this CPU has them, and the portable

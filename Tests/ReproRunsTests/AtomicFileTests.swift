@@ -1,6 +1,7 @@
 import ReproTestSupport
 import Foundation
 import Testing
+@testable import ReproAnalysis
 @testable import ReproRuns
 
 @Suite struct AtomicFileTests {

@@ -1,6 +1,7 @@
 import Foundation
 import ReproTestSupport
 import Testing
+@testable import ReproAnalysis
 @testable import ReproRuns
 
 /// `repro doctor`'s findings: notes on constructed environments, each exactly when its condition

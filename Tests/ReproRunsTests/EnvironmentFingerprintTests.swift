@@ -1,6 +1,7 @@
 import ReproTestSupport
 import Foundation
 import Testing
+@testable import ReproAnalysis
 @testable import ReproRuns
 
 /// Whether `git` can be run here (the git tests are skipped otherwise).

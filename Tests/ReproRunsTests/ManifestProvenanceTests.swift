@@ -1,6 +1,7 @@
 import Foundation
 import ReproTestSupport
 import Testing
+@testable import ReproAnalysis
 @testable import ReproRuns
 
 /// What a manifest records of where a run came from: Repro's version and source revision, the

@@ -2,6 +2,7 @@ import ReproTestSupport
 import Foundation
 import ReproRandom
 import Testing
+@testable import ReproAnalysis
 @testable import ReproRuns
 
 /// The record format of a task's validation metrics: `eval.csv`'s columns from the names and back,

@@ -1,6 +1,7 @@
 import ReproTestSupport
 import Foundation
 import Testing
+@testable import ReproAnalysis
 @testable import ReproRuns
 
 /// The run tools on runs of tasks with other validation metrics than the built-in accuracy: none

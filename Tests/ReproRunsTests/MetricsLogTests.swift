@@ -1,5 +1,6 @@
 import ReproTestSupport
 import Testing
+@testable import ReproAnalysis
 @testable import ReproRuns
 
 @Suite struct MetricsLogTests {

@@ -1,6 +1,7 @@
 import ReproTestSupport
 import Foundation
 import Testing
+@testable import ReproAnalysis
 @testable import ReproRuns
 
 /// The loss-curve figure of `repro plot`: SVG structure (parsed with `XMLParser`), axes, sweeps and

@@ -1,6 +1,7 @@
 import ReproTestSupport
 import Foundation
 import Testing
+@testable import ReproAnalysis
 @testable import ReproRuns
 
 /// The report page of `repro report`: self-contained, escaped, deterministic, with the verdict,

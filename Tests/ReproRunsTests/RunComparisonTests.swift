@@ -2,6 +2,7 @@ import ReproTestSupport
 import Foundation
 import Testing
 import ReproTensor
+@testable import ReproAnalysis
 @testable import ReproRuns
 
 /// `repro compare`'s library: verdicts, first differences, largest differences, tolerances,

@@ -2,6 +2,7 @@ import Foundation
 import ReproRandom
 import ReproTestSupport
 import Testing
+@testable import ReproAnalysis
 @testable import ReproRuns
 
 /// Starting a run refuses directories that hold something; resuming refuses what is not a run.

@@ -1,6 +1,7 @@
 import ReproTestSupport
 import Foundation
 import Testing
+@testable import ReproAnalysis
 @testable import ReproRuns
 
 /// `repro stats`'s library: loading sweeps, final-metric and per-step statistics, the ablation

@@ -1,4 +1,5 @@
 import Testing
+@testable import ReproAnalysis
 @testable import ReproRuns
 
 /// A safetensors file with header text `header` (not padded) and data buffer `data`.

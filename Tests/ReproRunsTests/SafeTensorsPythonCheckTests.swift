@@ -2,6 +2,8 @@ import ReproTestSupport
 import Foundation
 import Testing
 import ReproData
+import ReproFiles
+import ReproAnalysis
 import ReproRuns
 
 /// Writes a Swift-made safetensors file and the exact text `scripts/check_safetensors.py` must print

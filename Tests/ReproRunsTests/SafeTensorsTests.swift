@@ -2,6 +2,8 @@ import ReproTestSupport
 import Foundation
 import Testing
 import ReproData
+import ReproFiles
+@testable import ReproAnalysis
 @testable import ReproRuns
 
 /// `Vectors/safetensors.json` and `Vectors/safetensors/*.safetensors`, written by Python's

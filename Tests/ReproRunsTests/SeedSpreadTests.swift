@@ -1,6 +1,7 @@
 import ReproTestSupport
 import Foundation
 import Testing
+@testable import ReproAnalysis
 @testable import ReproRuns
 
 /// Statistical reproducibility as a test with a criterion (``SeedSpread``, ``NewSeedCheck``):

@@ -1,6 +1,7 @@
 import Foundation
 import ReproTestSupport
 import Testing
+@testable import ReproAnalysis
 @testable import ReproRuns
 
 /// `scripts/source-revision.sh`, which the SourceRevision plugin runs before every build to write

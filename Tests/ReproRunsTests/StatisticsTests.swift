@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+@testable import ReproAnalysis
 @testable import ReproRuns
 
 /// StudentT, SampleSummary, WelchTest, PairedTTest, EffectSize and Correlation against SciPy

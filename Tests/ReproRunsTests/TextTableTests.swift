@@ -1,4 +1,5 @@
 import Testing
+@testable import ReproAnalysis
 @testable import ReproRuns
 
 /// The plain-text layout of the run tools' reports: tables split to fit a width, lines wrapped at

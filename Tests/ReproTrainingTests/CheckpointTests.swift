@@ -1,4 +1,3 @@
-import ReproTestSupport
 import Foundation
 import Testing
 import ReproData

@@ -1,6 +1,6 @@
-import ReproTestSupport
 import Foundation
 import ReproData
+import ReproFiles
 import ReproRandom
 import ReproRuns
 import ReproTestSupport

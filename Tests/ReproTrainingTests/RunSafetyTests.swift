@@ -1,5 +1,5 @@
-import ReproTestSupport
 import Foundation
+import ReproAnalysis
 import ReproData
 import ReproRandom
 import ReproRuns

@@ -1,4 +1,5 @@
 import Foundation
+import ReproAnalysis
 import ReproNN
 import ReproRandom
 import ReproRuns

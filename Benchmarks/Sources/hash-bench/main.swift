@@ -1,8 +1,8 @@
-// Hashes a 64 MiB buffer with ReproData's SHA256 (the SHA instructions where the CPU has them, and
+// Hashes a 64 MiB buffer with ReproFiles' SHA256 (the SHA instructions where the CPU has them, and
 // the portable code) and prints one JSON line per implementation:
 // {"implementation": ..., "seconds": best of N repeats, "mb_per_s": ..., "digest": ...}.
 // Driven by Benchmarks/hash_vs_hashlib.py, which times Python's hashlib (OpenSSL) in the same run.
-import ReproData
+import ReproFiles
 
 let mebibytes = CommandLine.arguments.count > 1 ? Int(CommandLine.arguments[1])! : 64
 let repeats = CommandLine.arguments.count > 2 ? Int(CommandLine.arguments[2])! : 3

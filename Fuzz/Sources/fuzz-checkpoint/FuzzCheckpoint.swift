@@ -1,5 +1,6 @@
 import Foundation
 import ReproData
+import ReproFiles
 import ReproRuns
 import ReproTraining
 
@@ -48,7 +49,7 @@ private func decode(_ bytes: [UInt8]) {
 /// `Checkpoint`'s checksum: sha256 of the header JSON, then each tensor's name, dtype, shape and
 /// bytes in name order (as `Checkpoint.digest`, which is internal).
 private func digest(_ json: String, _ tensors: [String: SafeTensor]) -> String {
-    var hash = ReproData.SHA256()
+    var hash = ReproFiles.SHA256()
     hash.update(Array(json.utf8))
     for name in tensors.keys.sorted() {
         let tensor = tensors[name]!

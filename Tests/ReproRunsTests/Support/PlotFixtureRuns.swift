@@ -5,6 +5,7 @@ import FoundationXML
 import ReproData
 import ReproRandom
 import ReproTensor
+@testable import ReproAnalysis
 @testable import ReproRuns
 
 /// Finished (and unfinished) run directories written in-process with the library's own types, for

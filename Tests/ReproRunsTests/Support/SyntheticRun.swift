@@ -1,7 +1,9 @@
 import Foundation
 import ReproData
+import ReproFiles
 import ReproRandom
 import ReproTensor
+@testable import ReproAnalysis
 @testable import ReproRuns
 
 /// A finished run directory written in-process with the library's own types (logs, weights,

@@ -1,3 +1,5 @@
+import ReproRuns
+
 /// One validation curve of a run as the run tools show it: the validation loss, or one of the
 /// task's named metrics (`eval.csv`'s `validation_<name>` column, ``RunDirectory/evalColumns(metrics:)``).
 ///

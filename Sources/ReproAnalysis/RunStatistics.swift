@@ -1,3 +1,5 @@
+import ReproRuns
+
 /// Statistics over a seed sweep (`repro stats`, docs/ARCHITECTURE.md §7): the final metrics' mean, sample
 /// standard deviation, range and confidence interval of the mean, and the per-step mean and
 /// spread of the loss curve and the validation curves.

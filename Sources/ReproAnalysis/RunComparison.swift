@@ -1,3 +1,5 @@
+import ReproRuns
+
 /// Two finished runs compared (`repro compare A B`, docs/ARCHITECTURE.md §7, §8): a bitwise verdict, the
 /// first diverging step of each log, the largest differences over the curves and the final
 /// weights, structural differences of the weights, and the settings that differ between the two

@@ -1,3 +1,5 @@
+import ReproRuns
+
 /// A curve: y values at x values, in increasing x. A non-finite y is a gap: the line breaks there.
 struct PlotCurve: Sendable, Equatable {
     /// The x values (steps), increasing.

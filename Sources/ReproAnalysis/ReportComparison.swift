@@ -1,3 +1,5 @@
+import ReproRuns
+
 /// What the report says about one run against the reference run (the first one given).
 ///
 /// The report computes this with ``localRunComparison(reference:candidate:)``: the same verdicts

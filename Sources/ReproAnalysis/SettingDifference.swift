@@ -1,3 +1,5 @@
+import ReproRuns
+
 /// How likely a difference in a setting is to change a run's bits (docs/ARCHITECTURE.md §1, §7), as
 /// `repro compare` reports it.
 public enum ReproducibilityRisk: Sendable, Hashable, Comparable, CaseIterable, CustomStringConvertible {

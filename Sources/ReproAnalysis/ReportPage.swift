@@ -1,3 +1,5 @@
+import ReproRuns
+
 /// The report page of `repro report` (docs/ARCHITECTURE.md §7): one self-contained HTML file — inline SVG
 /// and CSS, no scripts, no external resources — with a comparison verdict, the loss-curve figure
 /// with its accuracy panel, statistics of the final metrics, and every run's manifest.

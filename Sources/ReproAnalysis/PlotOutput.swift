@@ -1,4 +1,5 @@
 import Foundation
+import ReproRuns
 
 /// Writing what a run tool (`repro plot`, `repro report`, `repro stats --per-step`) makes:
 /// atomically, and never into a run.

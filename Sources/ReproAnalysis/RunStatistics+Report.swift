@@ -1,3 +1,5 @@
+import ReproRuns
+
 extension RunStatistics {
     /// The number of training-loss steps the report shows (evenly spaced, first and last
     /// included); `--per-step` writes them all.

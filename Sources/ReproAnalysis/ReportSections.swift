@@ -1,4 +1,5 @@
 import Foundation
+import ReproRuns
 
 /// The verdict, statistics and manifest sections of the report page.
 extension RunReport {

@@ -1,3 +1,5 @@
+import ReproRuns
+
 /// Two seed sweeps compared (`repro stats DIR… --baseline DIR`): an ablation, the same seeds with
 /// one setting changed. For each final validation metric and the validation loss: the difference of means,
 /// Welch's t-test, Cohen's d and Hedges' g, and, over the seeds both sweeps ran, the paired

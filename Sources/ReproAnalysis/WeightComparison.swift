@@ -1,3 +1,5 @@
+import ReproRuns
+
 /// Two runs' final weights (`model.safetensors`) compared tensor by tensor.
 ///
 /// Tensors are matched by name. A name in only one file, or a tensor whose element type or shape

@@ -1,3 +1,5 @@
+import ReproRuns
+
 extension RunComparison {
     /// The widest line of ``report``, in characters.
     static let width = 100

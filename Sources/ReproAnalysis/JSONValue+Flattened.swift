@@ -1,4 +1,5 @@
 import Foundation
+import ReproRuns
 
 /// JSON values as the report and `repro compare` show them: any `Encodable` record (a
 /// configuration, a fingerprint) flattened into sorted `field → text` rows.

@@ -1,3 +1,5 @@
+import ReproRuns
+
 /// The loss-curve figure of `repro plot` and `repro report` (docs/ARCHITECTURE.md §7, the lesson's exercise):
 /// training loss per step of each run overlaid in one panel, below it with the same x axis one
 /// panel per validation metric of the runs (the validation loss when they have none) per

@@ -1,4 +1,5 @@
 import Foundation
+import ReproRuns
 
 /// A finished run as the run tools read it: its manifest and metric logs, validated, and its
 /// digest recomputed from the files. The tools only read; they never modify a run, and they never

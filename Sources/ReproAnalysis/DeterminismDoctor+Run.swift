@@ -1,5 +1,6 @@
 import Foundation
-import ReproData
+import ReproFiles
+import ReproRuns
 
 extension DeterminismDoctor {
     /// The environment fields a run is not checked against here: the training code's git state

@@ -1,4 +1,5 @@
 import Foundation
+import ReproRuns
 
 /// The finished runs that `repro stats` summarises: every run of one or more seed sweeps, or runs
 /// named one by one.

@@ -1,4 +1,5 @@
 import Foundation
+import ReproRuns
 import ReproTensor
 
 /// One finding of `repro doctor`: a hazard to Repro's guarantees (docs/ARCHITECTURE.md §1), a note

@@ -1,3 +1,5 @@
+import ReproRuns
+
 /// Two runs' copies of one metrics log (`metrics.csv` or `eval.csv`) compared step by step.
 ///
 /// Rows are matched by step; only the steps both logs hold are compared, and the step counts and

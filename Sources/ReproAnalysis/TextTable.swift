@@ -1,4 +1,5 @@
 import Foundation
+import ReproRuns
 
 /// Rows of text cells printed as aligned columns: the first column left-aligned, the others
 /// right-aligned, two spaces between columns. Used by the run tools' reports.

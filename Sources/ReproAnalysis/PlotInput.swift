@@ -1,4 +1,5 @@
 import Foundation
+import ReproRuns
 
 /// One argument of `repro plot` or `repro report`: a finished run, or a directory of runs (a seed
 /// sweep) that is drawn as its mean curve with a spread band.

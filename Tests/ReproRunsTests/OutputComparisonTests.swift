@@ -1,7 +1,8 @@
 import Foundation
 import ReproTestSupport
 import Testing
-@testable import ReproRuns
+import ReproRuns
+@testable import ReproAnalysis
 
 /// `repro audit -- COMMAND`'s comparison of a command's outputs (``OutputComparison``): safetensors
 /// tensor by tensor, CSV logs step by step, other files byte by byte, and refusals naming the file;

@@ -1,9 +1,12 @@
+import ReproAnalysis
 import ReproRandom
 import ReproRuns
 import ReproTensor
+import ReproTraining
 
 extension Trainer {
-    /// Audits `task` in this process: trains `configuration` once as the reference, then once per
+    /// Audits `task` in this process (in the umbrella module, `Repro`, because it joins the trainer
+    /// and the run comparison, `ReproTraining` and `ReproAnalysis`): trains `configuration` once as the reference, then once per
     /// factor one process can vary, each run in its own directory under `directory`, and compares
     /// each with the reference (``RunComparison/firstDivergence``).
     ///
@@ -17,14 +20,14 @@ extension Trainer {
     /// - Parameters:
     ///   - configuration: the run's configuration; the nondeterministic fast paths must be off (the
     ///     audit turns them on itself). A few steps (`maxSteps`) are enough.
-    ///   - seed: what was seeded, as for ``train(_:_:seed:into:runtime:progress:)``.
+    ///   - seed: what was seeded, as for `train(_:_:seed:into:runtime:progress:)`.
     ///   - directory: a new or empty directory; it holds `reference/`, `threads/`, `workers/`,
     ///     `interrupted/`, `allow-nondeterministic/` and `benchmark/`, each a run directory, and
     ///     is kept (the caller removes it).
     ///   - interruptAt: the step after which the run is stopped and resumed, at least 1 and below
     ///     the reference's last step; nil draws one from the system's generator (the report says
     ///     which).
-    /// - Returns: one row per factor; ``ReproRuns/AuditReport/broken`` lists the factors that
+    /// - Returns: one row per factor; ``ReproAnalysis/AuditReport/broken`` lists the factors that
     ///   changed bits they are promised not to change.
     /// - Throws: ``TrainingError`` for nondeterministic settings or an `interruptAt` out of range;
     ///   what training and comparing the runs throws.

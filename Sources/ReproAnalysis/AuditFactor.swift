@@ -1,7 +1,7 @@
 import ReproRuns
 
 /// A factor an audit varies, one at a time, against a reference run of the same configuration
-/// (`repro audit`, ``Trainer/audit(_:_:seed:in:interruptAt:)``): the causes of irreproducibility the
+/// (`repro audit`, `Trainer.audit` in `Repro`): the causes of irreproducibility the
 /// lesson names that Repro controls, with the guarantee of docs/ARCHITECTURE.md §1 that covers each.
 public enum AuditFactor: CaseIterable, Sendable {
     /// Another process with the same arguments (G1).

@@ -1,4 +1,5 @@
 import Foundation
+import ReproRuns
 
 /// One output file of a training command, as two runs of it wrote it, compared (`repro audit --
 /// COMMAND`): where the second first differs from the first.

@@ -21,6 +21,9 @@ extension AuditCommand {
         var configuration = try recipe.configuration(seed: seed)
         if configuration.maxSteps == nil { configuration.maxSteps = Self.defaultSteps }
         let task = try recipe.task()
+        guard configuration.maxSteps! >= 2 else {
+            throw ValidationError("--max-steps must be at least 2 for an audit: the interruption factor stops a run after a step and resumes it")
+        }
         if let interruptAt, interruptAt >= configuration.maxSteps! {
             throw ValidationError("--interrupt-at \(interruptAt) must be below the last step, \(configuration.maxSteps!)")
         }
@@ -90,7 +93,10 @@ extension AuditCommand {
                 let manifest = try RunManifest.read(path("reference") + "/manifest.json")
                 referenceThreads = manifest.environment.threadCount ?? 1
                 let steps = manifest.finalMetrics.steps
-                stop = interruptAt ?? (steps > 1 ? Int.random(in: 1..<steps) : 1)
+                guard steps >= 2 else {
+                    throw ValidationError("the reference run has \(steps) step: the interruption factor needs 2 or more")
+                }
+                stop = interruptAt ?? Int.random(in: 1..<steps)
                 if stop >= steps {
                     throw ValidationError("--interrupt-at \(stop) must be below the reference's last step, \(steps)")
                 }

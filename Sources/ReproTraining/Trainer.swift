@@ -160,6 +160,7 @@ public final class Trainer<Task: TrainingTask> {
         directory.removeTemporaryFiles()
         var metrics = try metricsCut.commit()
         var evaluations = try evaluationsCut.commit()
+        var tensorBoard = try RunTensorBoard.open(directory, enabled: runtime.tensorBoard)
         // `resumes.log` exists once a process has started training the run: a run opened for
         // resuming without it was created for a later process to train (`createRun`), and starts.
         let resumed = resuming && FileManager.default.fileExists(atPath: directory.resumesFile)
@@ -177,6 +178,7 @@ public final class Trainer<Task: TrainingTask> {
         func checkpoint() throws {
             try metrics.flush()
             try evaluations.flush()
+            try tensorBoard?.update()
             let state = try task.state()
             let header = Checkpoint.Header(step: step, loader: loader.state, optimizer: optimizer.state(),
                                            configuration: configuration, seed: start.seed, taskValues: state.values)
@@ -255,6 +257,7 @@ public final class Trainer<Task: TrainingTask> {
             if step == runtime.stopAfterStep, step < total {
                 try metrics.flush()
                 try evaluations.flush()
+                try tensorBoard?.update()
                 return .stopped(step: step)
             }
             // An epoch's last step is left to its evaluation and checkpoint (at the loop's top).
@@ -267,6 +270,7 @@ public final class Trainer<Task: TrainingTask> {
         if lastEvaluation?.step != step { try evaluate(epoch: loader.epoch) }
         try metrics.flush()
         try evaluations.flush()
+        try tensorBoard?.update()
         let epochs = (step + stepsPerEpoch - 1) / stepsPerEpoch
         return .finished(try finish(model: model, lastLoss: lastLoss, evaluation: lastEvaluation!, epochs: epochs))
     }

@@ -107,8 +107,9 @@ package struct RunTensorBoard {
         } catch {
             throw RunFileError(source: directory.tensorBoardDirectory, "cannot create the directory: \(error.localizedDescription)")
         }
-        var name = [CChar](repeating: 0, count: 256)
-        let host = gethostname(&name, name.count - 1) == 0 ? String(cString: name) : "localhost"
+        var name = [UInt8](repeating: 0, count: 256)
+        let named = name.withUnsafeMutableBufferPointer { gethostname(UnsafeMutableRawPointer($0.baseAddress!).assumingMemoryBound(to: CChar.self), 255) } == 0
+        let host = named ? String(decoding: name.prefix { $0 != 0 }, as: UTF8.self) : "localhost"
         return directory.tensorBoardDirectory + "/events.out.tfevents.\(Int(Date().timeIntervalSince1970)).\(host)"
     }
 }

@@ -10,6 +10,7 @@ struct CompareCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "compare",
         abstract: "Compare two runs: bitwise verdict, first diverging step, largest differences, settings that differ.",
+        usage: "repro compare <run-a> <run-b> [<options>]",
         discussion: """
             The runs are bitwise identical when their digests (of model.safetensors, metrics.csv and \
             eval.csv, recomputed from the files) are equal. Otherwise the report gives each log's first \

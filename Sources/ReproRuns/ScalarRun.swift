@@ -96,6 +96,10 @@ public struct ScalarRun: Sendable {
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { return false }
         if !isDirectory.boolValue { return true }
         if !eventFiles(in: path).isEmpty { return true }
+        let run = RunDirectory(path: path)
+        if FileManager.default.fileExists(atPath: run.manifestFile) || FileManager.default.fileExists(atPath: run.startFile) {
+            return false  // a Repro run, finished or not (its own tensorboard/ does not make it foreign)
+        }
         // A directory of foreign runs (PyTorch's `runs/`, one subdirectory per run).
         let names = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
         return !names.contains { FileManager.default.fileExists(atPath: RunDirectory(path: path + "/" + $0).manifestFile) }
@@ -113,7 +117,9 @@ public struct ScalarRun: Sendable {
         guard manager.fileExists(atPath: path, isDirectory: &isDirectory) else {
             throw RunFileError(source: path, "no such file or directory")
         }
-        if !isDirectory.boolValue || !eventFiles(in: path).isEmpty || manager.fileExists(atPath: RunDirectory(path: path).manifestFile) {
+        let run = RunDirectory(path: path)
+        if !isDirectory.boolValue || !eventFiles(in: path).isEmpty || manager.fileExists(atPath: run.manifestFile)
+            || manager.fileExists(atPath: run.startFile) {
             return [try load(path, selection: selection)]
         }
         let base = PlotInput.trimmed(path)

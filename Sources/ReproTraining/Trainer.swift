@@ -227,6 +227,7 @@ public final class Trainer<Task: TrainingTask> {
                 let value = try Self.scalar(loss, "loss(of:model:context:)")
                 guard value.isFinite else {
                     try metrics.flush()
+                    try tensorBoard?.update()
                     let part = microBatches > 1 ? ", micro-batch \(micro + 1) of \(count)" : ""
                     let loss = value.isNaN ? "nan" : value > 0 ? "inf" : "-inf"
                     let what = "the loss is \(loss) at step \(step + 1) (epoch \(epoch + 1)\(part)): training diverged"

@@ -11,6 +11,9 @@
 /// the checkpoint's step (docs/ARCHITECTURE.md §6) — drops it, so a resumed log is byte-identical to the log of
 /// an uninterrupted run.
 public struct MetricsLog: Sendable {
+    /// The columns the trainer logs as `Float` (the losses); the others are `Double`s or integers.
+    package static let floatColumns: Set<String> = ["loss", "validation_loss"]
+
     /// The log file.
     public let path: String
     /// The header, `step` first.
@@ -267,7 +270,7 @@ public struct MetricsTable: Hashable, Sendable {
     /// The file it was read from, for error messages. Not compared.
     package let source: String
 
-    init(columns: [String], rows: [[String]], source: String) {
+    package init(columns: [String], rows: [[String]], source: String) {
         self.columns = columns
         self.rows = rows
         self.source = source

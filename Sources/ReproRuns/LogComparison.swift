@@ -59,7 +59,7 @@ package struct LogComparison: Sendable, Hashable {
     let nonFiniteValues: [NonFiniteValue]
 
     /// The columns compared as `Float`s, as the trainer logged them.
-    static let floatColumns: Set<String> = ["loss", "validation_loss"]
+    static let floatColumns = RunDirectory.singlePrecisionColumns
 
     /// Compares `a` and `b`, two copies of the log `file`.
     ///

@@ -19,7 +19,7 @@ public enum MetricValue: Hashable, Sendable, ExpressibleByIntegerLiteral, Expres
     public init(floatLiteral value: Double) { self = .double(value) }
 
     /// The text written to the log.
-    var text: String {
+    package var text: String {
         switch self {
         case .int(let value): String(value)
         case .float(let value): Self.text(value.isNaN, value.isInfinite, value < 0, value.description)

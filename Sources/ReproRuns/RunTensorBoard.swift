@@ -89,7 +89,7 @@ package struct RunTensorBoard {
             return table.rows.map { row in
                 (Int(row[0])!, kept.map { index in
                     let (name, text) = (table.columns[index], row[index])
-                    return (name, LogComparison.floatColumns.contains(name) ? Float(text)! : Float(Double(text)!))
+                    return (name, RunDirectory.singlePrecisionColumns.contains(name) ? Float(text)! : Float(Double(text)!))
                 })
             }
         }

@@ -131,7 +131,7 @@ public enum TensorBoardEvents {
     /// - Parameter lenient: as in ``records(_:source:lenient:)``.
     /// - Throws: ``RunFileError`` naming `source`: a damaged or truncated record, a first record
     ///   that is not a `file_version` event, or an event that is not a valid protocol buffer.
-    static func scalars(_ bytes: [UInt8], source: String, lenient: Bool = false) throws -> [Scalar] {
+    package static func scalars(_ bytes: [UInt8], source: String, lenient: Bool = false) throws -> [Scalar] {
         let records = try records(bytes, source: source, lenient: lenient)
         var scalars: [Scalar] = []
         for (index, data) in records.enumerated() {

@@ -112,6 +112,6 @@ package struct LogComparison: Sendable, Hashable {
 
     /// The value of a logged field: a `Float` column's text read as `Float`, others as `Double`.
     static func value(_ text: String, _ column: String) -> Double {
-        MetricsLog.floatColumns.contains(column) ? Double(Float(text)!) : Double(text)!
+        RunDirectory.singlePrecisionColumns.contains(column) ? Double(Float(text)!) : Double(text)!
     }
 }

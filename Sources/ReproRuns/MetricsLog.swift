@@ -11,9 +11,6 @@
 /// the checkpoint's step (docs/ARCHITECTURE.md §6) — drops it, so a resumed log is byte-identical to the log of
 /// an uninterrupted run.
 public struct MetricsLog: Sendable {
-    /// The columns the trainer logs as `Float` (the losses); the others are `Double`s or integers.
-    package static let floatColumns: Set<String> = ["loss", "validation_loss"]
-
     /// The log file.
     public let path: String
     /// The header, `step` first.

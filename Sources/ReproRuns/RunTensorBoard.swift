@@ -26,12 +26,11 @@ extension RunDirectory {
 /// flushed since. So after any interruption (`--stop-after-step`, a kill mid-append) and resume,
 /// it holds each step once with the values of the uninterrupted run.
 package struct RunTensorBoard {
-    /// The run.
-    let directory: RunDirectory
     /// The event file.
     package let path: String
-    /// The `metrics.csv` and `eval.csv` rows already written as events.
-    private var written: (metrics: Int, evaluations: Int)
+    /// Each log's header line and the bytes of it already written as events: ``update()`` reads
+    /// only what was appended since, so a training's event file costs O(rows) in all.
+    private var logs: [(path: String, header: [UInt8], consumed: Int)]
 
     /// Opens the event file of the run in `directory` for a training that starts or resumes: none
     /// when `enabled` is false and the run has no event file yet (a run that started writing one
@@ -45,41 +44,57 @@ package struct RunTensorBoard {
         let path = try existing ?? newFile(directory)
         let old = (try? TensorBoardEvents.scalars(AtomicFile.read(path), source: path, lenient: true)) ?? []
         let times = Dictionary(old.map { ("\($0.tag)@\($0.step)", $0.wallTime) }, uniquingKeysWith: { first, _ in first })
-        let (metrics, evaluations) = try (MetricsLog.read(at: directory.metricsFile), MetricsLog.read(at: directory.evalFile))
+        let files = [directory.metricsFile, directory.evalFile]
+        let contents = try files.map { try AtomicFile.read($0) }
+        let tables = try zip(files, contents).map { try MetricsLog.decode($1, source: $0) }
         let now = Date().timeIntervalSince1970
         let versionTime = old.isEmpty ? now : times.values.min() ?? now
         let bytes = TensorBoardEvents.versionRecord(wallTime: versionTime)
-            + records(metrics, evaluations, from: (0, 0), wallTime: { times[$0] ?? now })
+            + records(tables[0], tables[1], wallTime: { times[$0] ?? now })
         try AtomicFile.write(bytes, to: path)
-        return RunTensorBoard(directory: directory, path: path, written: (metrics.rows.count, evaluations.rows.count))
+        return RunTensorBoard(path: path, logs: zip(files, contents).map { file, bytes in
+            (file, Array(bytes.prefix { $0 != 0x0A }) + [0x0A], bytes.count)
+        })
     }
 
     /// Appends events for the log rows flushed since the last call (or ``open(_:)``), durably.
     ///
     /// - Throws: ``RunFileError`` when a log cannot be read or the append fails.
     package mutating func update() throws {
-        let (metrics, evaluations) = try (MetricsLog.read(at: directory.metricsFile), MetricsLog.read(at: directory.evalFile))
-        guard metrics.rows.count > written.metrics || evaluations.rows.count > written.evaluations else { return }
+        let appended = try logs.map { try Self.bytes(of: $0.path, from: $0.consumed) }
+        guard appended.contains(where: { !$0.isEmpty }) else { return }
+        let tables = try zip(logs, appended).map { log, bytes in try MetricsLog.decode(log.header + bytes, source: log.path) }
         let now = Date().timeIntervalSince1970
-        try AtomicFile.append(Self.records(metrics, evaluations, from: written, wallTime: { _ in now }), to: path)
-        written = (metrics.rows.count, evaluations.rows.count)
+        try AtomicFile.append(Self.records(tables[0], tables[1], wallTime: { _ in now }), to: path)
+        for index in logs.indices { logs[index].consumed += appended[index].count }
     }
 
-    /// The records of the rows of `metrics` and `evaluations` from the given row indices on,
-    /// merged by step; `wallTime` gives each event's time from `"<first tag>@<step>"`.
-    private static func records(_ metrics: MetricsTable, _ evaluations: MetricsTable, from start: (Int, Int),
-                                wallTime: (String) -> Double) -> [UInt8] {
-        func events(_ table: MetricsTable, from start: Int) -> [(step: Int, values: [(tag: String, value: Float)])] {
+    /// The bytes of the file at `path` from `offset` to its end.
+    private static func bytes(of path: String, from offset: Int) throws -> [UInt8] {
+        do {
+            let handle = try FileHandle(forReadingFrom: URL(fileURLWithPath: path))
+            defer { try? handle.close() }
+            try handle.seek(toOffset: UInt64(offset))
+            return Array(try handle.readToEnd() ?? Data())
+        } catch {
+            throw RunFileError(source: path, "cannot read what was appended after byte \(offset): \(error.localizedDescription)")
+        }
+    }
+
+    /// The records of the rows of `metrics` and `evaluations`, merged by step; `wallTime` gives
+    /// each event's time from `"<first tag>@<step>"`.
+    private static func records(_ metrics: MetricsTable, _ evaluations: MetricsTable, wallTime: (String) -> Double) -> [UInt8] {
+        func events(_ table: MetricsTable) -> [(step: Int, values: [(tag: String, value: Float)])] {
             let kept = table.columns.indices.filter { table.columns[$0] != "step" && table.columns[$0] != "epoch" }
-            return table.rows[start...].map { row in
+            return table.rows.map { row in
                 (Int(row[0])!, kept.map { index in
                     let (name, text) = (table.columns[index], row[index])
-                    return (name, MetricsLog.floatColumns.contains(name) ? Float(text)! : Float(Double(text)!))
+                    return (name, RunDirectory.singlePrecisionColumns.contains(name) ? Float(text)! : Float(Double(text)!))
                 })
             }
         }
-        let training = events(metrics, from: start.0)
-        let evaluation = events(evaluations, from: start.1)
+        let training = events(metrics)
+        let evaluation = events(evaluations)
         var (i, j) = (0, 0)
         var bytes: [UInt8] = []
         while i < training.count || j < evaluation.count {

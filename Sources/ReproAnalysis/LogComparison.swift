@@ -60,9 +60,6 @@ package struct LogComparison: Sendable, Hashable {
     /// NaN and infinite values in either log (over all rows, common or not).
     let nonFiniteValues: [NonFiniteValue]
 
-    /// The columns compared as `Float`s, as the trainer logged them.
-    static let floatColumns: Set<String> = ["loss", "validation_loss"]
-
     /// Compares `a` and `b`, two copies of the log `file`.
     ///
     /// - Throws: ``RunFileError`` naming both logs when their columns differ.
@@ -115,6 +112,6 @@ package struct LogComparison: Sendable, Hashable {
 
     /// The value of a logged field: a `Float` column's text read as `Float`, others as `Double`.
     static func value(_ text: String, _ column: String) -> Double {
-        floatColumns.contains(column) ? Double(Float(text)!) : Double(text)!
+        RunDirectory.singlePrecisionColumns.contains(column) ? Double(Float(text)!) : Double(text)!
     }
 }

@@ -64,15 +64,15 @@ public enum PlotInput: Sendable {
         }
     }
 
-    /// The directory's last path component (trailing slashes ignored).
-    var shortName: String { PlotInput.lastComponent(path) }
-
-    /// Names for the legend: each input's ``shortName``, or the path as given where two inputs
+    /// Names for the legend: each input's last path component, or the path as given where two inputs
     /// share a short name (so `sweep/seed-42` and `sweep-adam/seed-42` stay apart).
-    static func displayNames(_ inputs: [PlotInput]) -> [String] {
-        let short = inputs.map(\.shortName)
-        return zip(inputs, short).map { input, name in
-            short.filter { $0 == name }.count > 1 ? trimmed(input.path) : name
+    static func displayNames(_ inputs: [PlotInput]) -> [String] { displayNames(paths: inputs.map(\.path)) }
+
+    /// The legend names of inputs at `paths` (``displayNames(_:)``).
+    static func displayNames(paths: [String]) -> [String] {
+        let short = paths.map(lastComponent)
+        return zip(paths, short).map { path, name in
+            short.filter { $0 == name }.count > 1 ? trimmed(path) : name
         }
     }
 

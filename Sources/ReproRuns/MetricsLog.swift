@@ -267,7 +267,7 @@ public struct MetricsTable: Hashable, Sendable {
     /// The file it was read from, for error messages. Not compared.
     package let source: String
 
-    init(columns: [String], rows: [[String]], source: String) {
+    package init(columns: [String], rows: [[String]], source: String) {
         self.columns = columns
         self.rows = rows
         self.source = source

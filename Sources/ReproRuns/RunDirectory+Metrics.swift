@@ -11,6 +11,9 @@ extension RunDirectory {
     package static let evalBaseColumns = ["step", "epoch", "validation_loss"]
     /// The prefix of a metric's column in `eval.csv`.
     package static let evalMetricPrefix = "validation_"
+    /// The columns the trainer logs from `Float`s (`metrics.csv`'s `loss`, `eval.csv`'s
+    /// `validation_loss`); every other value column holds `Double`s.
+    package static let singlePrecisionColumns: Set<String> = ["loss", "validation_loss"]
 
     /// The columns of `eval.csv` for a task with the validation metrics `metrics`, in order:
     /// `step, epoch, validation_loss, validation_<metric>…`.

@@ -39,6 +39,8 @@ extension RunDirectory {
         removeTemporaryFiles()
         rmdir(checkpointsDirectory)
         for file in [metricsFile, evalFile, resumesFile, modelFile, startFile] { unlink(file) }
+        if let events = RunTensorBoard.existingFile(self) { unlink(events) }
+        rmdir(tensorBoardDirectory)
         for created in createdDirectories { rmdir(created) }
         return true
     }

@@ -15,15 +15,20 @@ public struct RuntimeOptions: Sendable {
     /// A directory in the training code's git repository: the manifest records its commit and whether
     /// it has uncommitted changes (`EnvironmentFingerprint.gitCommit`, `gitDirty`); nil records no git state.
     public var codeDirectory: String? = nil
+    /// Write TensorBoard event files to the run's `tensorboard/` (derived from its logs, not part of
+    /// its digest). A runtime choice, as it changes no number; a run that has an event file keeps
+    /// it up to date on every resume, with or without it.
+    public var tensorBoard: Bool = false
 
     public init(threads: Int? = nil, workers: Int = 0, prefetch: Int = 2, stopAfterStep: Int? = nil,
-                stopRequest: StopRequest? = nil, codeDirectory: String? = nil) {
+                stopRequest: StopRequest? = nil, codeDirectory: String? = nil, tensorBoard: Bool = false) {
         self.threads = threads
         self.workers = workers
         self.prefetch = prefetch
         self.stopAfterStep = stopAfterStep
         self.stopRequest = stopRequest
         self.codeDirectory = codeDirectory
+        self.tensorBoard = tensorBoard
     }
 }
 

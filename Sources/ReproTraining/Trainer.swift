@@ -162,6 +162,7 @@ public final class Trainer<Task: TrainingTask> {
         directory.removeTemporaryFiles()
         var metrics = try metricsCut.commit()
         var evaluations = try evaluationsCut.commit()
+        var tensorBoard = try RunTensorBoard.open(directory, enabled: runtime.tensorBoard)
         // `resumes.log` exists once a process has started training the run: a run opened for
         // resuming without it was created for a later process to train (`createRun`), and starts.
         let resumed = resuming && FileManager.default.fileExists(atPath: directory.resumesFile)
@@ -179,6 +180,7 @@ public final class Trainer<Task: TrainingTask> {
         func checkpoint() throws {
             try metrics.flush()
             try evaluations.flush()
+            try tensorBoard?.update()
             let state = try task.state()
             let header = Checkpoint.Header(step: step, loader: loader.state, optimizer: optimizer.state(),
                                            configuration: configuration, seed: start.seed, taskValues: state.values)
@@ -227,6 +229,7 @@ public final class Trainer<Task: TrainingTask> {
                 let value = try Self.scalar(loss, "loss(of:model:context:)")
                 guard value.isFinite else {
                     try metrics.flush()
+                    try tensorBoard?.update()
                     let part = microBatches > 1 ? ", micro-batch \(micro + 1) of \(count)" : ""
                     let loss = value.isNaN ? "nan" : value > 0 ? "inf" : "-inf"
                     let what = "the loss is \(loss) at step \(step + 1) (epoch \(epoch + 1)\(part)): training diverged"
@@ -257,6 +260,7 @@ public final class Trainer<Task: TrainingTask> {
             if step == runtime.stopAfterStep, step < total {
                 try metrics.flush()
                 try evaluations.flush()
+                try tensorBoard?.update()
                 return .stopped(step: step)
             }
             // An epoch's last step is left to its evaluation and checkpoint (at the loop's top).
@@ -269,6 +273,7 @@ public final class Trainer<Task: TrainingTask> {
         if lastEvaluation?.step != step { try evaluate(epoch: loader.epoch) }
         try metrics.flush()
         try evaluations.flush()
+        try tensorBoard?.update()
         let epochs = (step + stepsPerEpoch - 1) / stepsPerEpoch
         return .finished(try finish(model: model, lastLoss: lastLoss, evaluation: lastEvaluation!, epochs: epochs))
     }

@@ -23,6 +23,8 @@ struct PlotCommand: ParsableCommand {
             behind. Non-finite losses are not drawn: the line breaks and a note says where. \
             The SVG is plain SVG 1.1 (no scripts, fonts or style sheets) and the same runs give the \
             same bytes. Without --out it is written to standard output.
+
+            A RUN may also be a run of another framework: a directory of TensorBoard event files, a directory of such directories, or a CSV log (--step-column, --series as in `repro compare`). Then each series is drawn in its own panel, each run as a line.
             """
     )
 
@@ -33,19 +35,27 @@ struct PlotCommand: ParsableCommand {
     @OptionGroup var figure: FigureOptions
     @Option(help: "The figure's title.")
     var title: String?
+    @OptionGroup var scalars: ScalarRunOptions
 
     func validate() throws {
         if runs.isEmpty { throw ValidationError("give at least one run directory (or directory of runs) to plot") }
     }
 
     func run() throws {
-        let inputs = try runs.map(PlotInput.load)
         var options = figure.options
         if let title { options.title = title }
-        let drawn = try LossCurveFigure(inputs: inputs, options: options)
-        let svg = drawn.svg()
+        let svg: String
+        let notes: [String]
+        if scalars.readsScalarRuns(runs) {
+            let drawn = try ScalarFigure(runs: try runs.flatMap { try ScalarRun.loadAll($0, selection: scalars.selection) },
+                                         options: options)
+            (svg, notes) = (drawn.svg(), drawn.notes)
+        } else {
+            let drawn = try LossCurveFigure(inputs: try runs.map(PlotInput.load), options: options)
+            (svg, notes) = (drawn.svg(), drawn.notes)
+        }
         var stderr = StandardError()
-        for note in drawn.notes { print("note: \(note)", to: &stderr) }
+        for note in notes { print("note: \(note)", to: &stderr) }
         if let out {
             try ToolOutput.write(svg, to: out)
             print("wrote \(out)")

@@ -17,6 +17,8 @@ struct ReportCommand: ParsableCommand {
             scripts and no external resources, and the same runs give the same bytes. Without \
             --out it is written to standard output. --log, --smooth and --band shape the figure as \
             in `repro plot`.
+
+            A RUN may also be a run of another framework: a directory of TensorBoard event files, a directory of such directories, or a CSV log (--step-column, --series as in `repro compare`). Then the page compares each run with the first series by series, draws each series in its own panel and, when the runs log the same steps, gives per-step statistics.
             """
     )
 
@@ -25,18 +27,25 @@ struct ReportCommand: ParsableCommand {
     @Option(help: ArgumentHelp("The HTML file to write (default: standard output).", valueName: "file"))
     var out: String?
     @OptionGroup var figure: FigureOptions
+    @OptionGroup var scalars: ScalarRunOptions
 
     func validate() throws {
         if runs.isEmpty { throw ValidationError("give at least one run directory (or directory of runs) to report on") }
     }
 
     func run() throws {
-        let inputs = try runs.map(PlotInput.load)
-        let options = figure.options
-        let report = try RunReport(inputs: inputs, options: options)
-        let html = report.html()
+        let html: String
         var stderr = StandardError()
-        for note in report.figure.notes { print("note: \(note)", to: &stderr) }
+        if scalars.readsScalarRuns(runs) {
+            let report = try ScalarReport(runs: try runs.flatMap { try ScalarRun.loadAll($0, selection: scalars.selection) },
+                                          options: figure.options)
+            html = report.html()
+            for note in report.runs.flatMap(\.notes) { print("note: \(note)", to: &stderr) }
+        } else {
+            let report = try RunReport(inputs: try runs.map(PlotInput.load), options: figure.options)
+            html = report.html()
+            for note in report.figure.notes { print("note: \(note)", to: &stderr) }
+        }
         if let out {
             try ToolOutput.write(html, to: out)
             print("wrote \(out)")

@@ -21,6 +21,8 @@ struct StatsCommand: ParsableCommand {
 
             --tolerance X checks statistical reproducibility, X in the headline metric's unit (percentage points for an accuracy: 0.1 is ±0.1 %): every run's final headline metric within X of its sweep's mean; with --baseline also the two means within X of each other and the per-step mean loss curves correlating with r >= 0.99. A tolerance finer than one validation sample is reported with a warning.
 
+            DIR may also be a run of another framework: a directory of TensorBoard event files, a directory of such directories (as PyTorch's runs/), or a CSV log (--step-column, --series as in `repro compare`). Then each series' final value and per-step mean, sd, min and max over the runs are printed; the runs must log the same series at the same steps. --baseline and --tolerance need Repro runs.
+
             Exit status: 0, or 1 when the check fails; 2 on invalid input.
             """
     )
@@ -35,6 +37,7 @@ struct StatsCommand: ParsableCommand {
             help: ArgumentHelp("Check that the final headline metric agrees within X, in its unit (percentage points for an accuracy, e.g. 0.5).",
                                valueName: "X"))
     var tolerance: Double?
+    @OptionGroup var scalars: ScalarRunOptions
 
     func validate() throws {
         if directories.isEmpty { throw ValidationError("give at least one run or sweep directory") }
@@ -44,6 +47,20 @@ struct StatsCommand: ParsableCommand {
     }
 
     func run() throws {
+        if scalars.readsScalarRuns(directories + baseline) {
+            guard baseline.isEmpty, tolerance == nil else {
+                throw ValidationError("--baseline and --tolerance need Repro runs (they compare seeds and final metrics "
+                                      + "that runs from other frameworks do not record)")
+            }
+            let statistics = try ScalarRunStatistics(try directories.flatMap { try ScalarRun.loadAll($0, selection: scalars.selection) })
+            var text = statistics.report(title: "runs")
+            if let perStep {
+                try ToolOutput.write(statistics.perStepCSV, to: perStep)
+                text += "\nper-step table: \(perStep)\n"
+            }
+            print(text, terminator: "")
+            return
+        }
         let sweep = try RunStatistics(try RunGroup.load(directories))
         let base = try baseline.isEmpty ? nil : RunStatistics(try RunGroup.load(baseline))
         var text = sweep.report(title: "sweep", tolerance: tolerance)

@@ -14,7 +14,9 @@ struct TrainCommand: ParsableCommand {
             the same configuration give the same digest whatever --threads and --workers.
 
             --resume DIR continues an unfinished run from its newest complete checkpoint; only --threads, \
-            --workers, --prefetch, --stop-after-step, --quiet and --code may be given with it.
+            --workers, --prefetch, --stop-after-step, --quiet, --code and --tensorboard may be given with it.
+
+            --tensorboard also writes RUN/tensorboard/events.out.tfevents.*: the training loss and learning rate at every step and the validation loss and metrics at every evaluation, for `tensorboard --logdir`. The file is derived from metrics.csv and eval.csv (rewritten from them on a resume, so each step appears once) and is not part of the digest; a run that has one keeps it up to date when resumed.
 
             --recipe charlm trains a character-level GPT (nanoGPT's design) on --text; eval.csv holds the \
             validation loss per character, and `repro sample RUN` continues a prompt with the trained model.
@@ -49,6 +51,8 @@ struct TrainCommand: ParsableCommand {
     var quiet = false
     @OptionGroup var codeDirectory: CodeDirectoryOption
     var code: String? { codeDirectory.code }
+    @Flag(name: .customLong("tensorboard"), help: "Also write TensorBoard event files to RUN/tensorboard/.")
+    var tensorBoard = false
 
     func validate() throws {
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1, got \(threads)") }
@@ -62,7 +66,7 @@ struct TrainCommand: ParsableCommand {
             guard given.isEmpty else {
                 throw ValidationError("\(given.joined(separator: ", ")) cannot be given with --resume: the run's "
                                       + "configuration is fixed in its run.json (only --threads, --workers, --prefetch, "
-                                      + "--stop-after-step, --quiet and --code may change)")
+                                      + "--stop-after-step, --quiet, --code and --tensorboard may change)")
             }
         }
     }
@@ -70,7 +74,7 @@ struct TrainCommand: ParsableCommand {
     func run() throws {
         Interruption.install()
         let runtime = RuntimeOptions(threads: threads, workers: workers, prefetch: prefetch, stopAfterStep: stopAfterStep,
-                                     stopRequest: Interruption.stop, codeDirectory: code)
+                                     stopRequest: Interruption.stop, codeDirectory: code, tensorBoard: tensorBoard)
         let progress = ConsoleProgress(quiet: quiet)
         let outcome: TrainingOutcome
         let path: String

@@ -9,25 +9,23 @@ import ReproRuns
 ///   shape, is named first; then the first tensor (by name) whose values differ, with how many of
 ///   its values differ and the largest absolute difference (F32 and F64; other types by bytes);
 ///   files whose tensors are equal but whose bytes are not differ in their metadata.
-/// - `*.csv`: a log with a `step` column first and one column per metric (`metrics.csv`'s format,
-///   ``MetricsLog``), compared step by step: the first step at which a value's text differs, with
-///   the columns that differ there; logs that agree on their common steps but not in length say so.
+/// - `*.csv` and a directory of TensorBoard event files: read as a run of another framework
+///   (``ScalarRun``: a CSV's `step` column and its other columns but `epoch`, every scalar tag of
+///   the event files) and compared series by series (``ScalarRunComparison``): the first step at
+///   which a value differs, with each series that differs there and its two values; series that
+///   agree on their common steps but not in length say so. Event files' wall times are not compared.
 /// - anything else: byte by byte (the first differing offset, or the lengths).
-///
-/// A directory is refused: TensorBoard event directories are not yet supported.
 public enum OutputComparison {
     /// Where `b` (the second run's copy of `output`) first differs from `a`, or nil when the two
-    /// files hold the same bytes.
+    /// hold the same bytes (a TensorBoard directory: the same series).
     ///
     /// - Throws: ``RunFileError`` naming the file when either cannot be read or is malformed (a
-    ///   safetensors file that does not parse, a CSV without a `step` column first, or two CSVs with
-    ///   other columns), or when `output` is a directory.
+    ///   safetensors file that does not parse, a CSV without a `step` column, a damaged event file,
+    ///   or two logs of other series).
     public static func firstDifference(of output: String, _ a: String, _ b: String) throws -> String? {
-        for path in [a, b] {
-            var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue else { continue }
-            throw RunFileError(source: path, "is a directory; not yet supported: TensorBoard output",
-                               hint: "name the files the command writes (safetensors, CSV or any other file)")
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: a, isDirectory: &isDirectory), isDirectory.boolValue {
+            return try seriesDifference(try ScalarRun.load(a), try ScalarRun.load(b))
         }
         let (bytesA, bytesB) = (try AtomicFile.read(a), try AtomicFile.read(b))
         if bytesA == bytesB { return nil }
@@ -41,17 +39,27 @@ public enum OutputComparison {
             return "the same tensors, other metadata or layout"
         }
         if output.hasSuffix(".csv") {
-            let log = try LogComparison(file: output, try MetricsLog.decode(bytesA, source: a),
-                                        try MetricsLog.decode(bytesB, source: b), tolerance: nil)
-            if let first = log.firstDifference {
-                return "step \(first.step): " + first.fields.map { "\($0.column) \($0.a) vs \($0.b)" }.joined(separator: ", ")
-            }
-            if !log.sameSteps { return "\(log.stepsA.count) rows vs \(log.stepsB.count) (equal over the common steps)" }
-            return "the same values, written differently"
+            return try seriesDifference(try ScalarRun.load(a), try ScalarRun.load(b)) ?? "the same values, written differently"
         }
         if let offset = zip(bytesA, bytesB).enumerated().first(where: { $0.element.0 != $0.element.1 })?.offset {
             return "bytes differ from offset \(offset)"
         }
         return "\(bytesA.count) bytes vs \(bytesB.count) (one is the start of the other)"
+    }
+
+    /// The first step at which a series of `b` differs from `a`'s, with each series that differs
+    /// there (`step 13: loss 0.51 vs 0.52`), else a series of another length; nil when equal.
+    static func seriesDifference(_ a: ScalarRun, _ b: ScalarRun) throws -> String? {
+        let comparison = try ScalarRunComparison(a, b)
+        if let first = comparison.firstDifference {
+            let fields = comparison.series.compactMap { log in
+                log.firstDifference.flatMap { $0.step == first.step ? $0 : nil }
+            }.flatMap(\.fields)
+            return "step \(first.step): " + fields.map { "\($0.column) \($0.a) vs \($0.b)" }.joined(separator: ", ")
+        }
+        if let log = comparison.series.first(where: { !$0.sameSteps }) {
+            return "\(log.file): \(log.stepsA.count) steps vs \(log.stepsB.count) (equal over the common steps)"
+        }
+        return nil
     }
 }

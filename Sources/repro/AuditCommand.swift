@@ -13,7 +13,7 @@ struct AuditCommand: ParsableCommand {
         discussion: """
             repro audit [train options] trains a short run of the recipe (50 steps unless --max-steps is given) as the reference, then the same run once per factor, each in its own `repro train` process: a second process (G1), Swift's hash seed, SWIFT_DETERMINISTIC_HASHING set or not (G2), the thread count (G3), 3 loader workers with a prefetch depth of 1 (G4), a stop after a random step and a resume (G5), the other build of this executable, .build/debug next to .build/release or the reverse, where one of the same revision exists (G6), --allow-nondeterministic, and --benchmark. Each row says identical, or where the run first differs from the reference. The last two factors carry no guarantee: they are reported as measured on this machine and never fail the audit.
 
-            repro audit [--output PATH …] -- COMMAND ARGS … audits a command Repro did not write, such as a PyTorch training script. It runs the command in a fresh copy of the working directory (--workdir) for every run, at one path, and moves the outputs aside after each: twice, then with OMP_NUM_THREADS, MKL_NUM_THREADS and OPENBLAS_NUM_THREADS set to 1 and to 2 (the reference runs without them, at the command's default), with PYTHONHASHSEED=0 (the reference runs without it), with CUBLAS_WORKSPACE_CONFIG set (or unset, when it is set here), and in a copy at another path. Each --output, a path relative to the working directory, is compared with the reference's: a .safetensors file tensor by tensor, a .csv log (a step column first, then metric columns) step by step, any other file byte by byte. TensorBoard directories are not yet supported.
+            repro audit [--output PATH …] -- COMMAND ARGS … audits a command Repro did not write, such as a PyTorch training script. It runs the command in a fresh copy of the working directory (--workdir) for every run, at one path, and moves the outputs aside after each: twice, then with OMP_NUM_THREADS, MKL_NUM_THREADS and OPENBLAS_NUM_THREADS set to 1 and to 2 (the reference runs without them, at the command's default), with PYTHONHASHSEED=0 (the reference runs without it), with CUBLAS_WORKSPACE_CONFIG set (or unset, when it is set here), and in a copy at another path. Each --output, a path relative to the working directory, is compared with the reference's: a .safetensors file tensor by tensor, a .csv log (a step column and metric columns) or a directory of TensorBoard event files series by series and step by step, any other file byte by byte.
 
             The runs go to --out DIR, which is kept, or to a temporary directory, removed at the end unless --keep is given.
 
@@ -28,7 +28,7 @@ struct AuditCommand: ParsableCommand {
                                valueName: "step"))
     var interruptAt: Int?
     @Option(name: .customLong("output"),
-            help: ArgumentHelp("A file the command writes, relative to its working directory; give it once per file.", valueName: "path"))
+            help: ArgumentHelp("A file or TensorBoard directory the command writes, relative to its working directory; give it once per output.", valueName: "path"))
     var outputs: [String] = []
     @Option(help: ArgumentHelp("The command's working directory, copied for every run (default: the current directory).",
                                valueName: "dir"))

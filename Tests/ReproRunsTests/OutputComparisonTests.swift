@@ -5,7 +5,8 @@ import ReproRuns
 @testable import ReproAnalysis
 
 /// `repro audit -- COMMAND`'s comparison of a command's outputs (``OutputComparison``): safetensors
-/// tensor by tensor, CSV logs step by step, other files byte by byte, and refusals naming the file;
+/// tensor by tensor, CSV logs and TensorBoard directories step by step, other files byte by byte,
+/// and refusals naming the file;
 /// and the audit's report (``AuditReport``): which factors fail it.
 @Suite struct OutputComparisonTests {
     /// Writes `bytes` to `name` under `directory` and returns the path.
@@ -44,25 +45,31 @@ import ReproRuns
             let b = try Self.write("step,loss,accuracy\n0,2.5,0.1\n1,2.25,0.25\n2,2.125,0.3\n", "b.csv", in: directory)
             let shorter = try Self.write("step,loss,accuracy\n0,2.5,0.1\n1,2.25,0.2\n", "c.csv", in: directory)
             #expect(try OutputComparison.firstDifference(of: "log.csv", a, b) == "step 1: accuracy 0.2 vs 0.25")
-            #expect(try OutputComparison.firstDifference(of: "log.csv", a, shorter) == "3 rows vs 2 (equal over the common steps)")
+            #expect(try OutputComparison.firstDifference(of: "log.csv", a, shorter) == "loss: 3 steps vs 2 (equal over the common steps)")
             let noStep = try Self.write("epoch,loss\n0,2.5\n", "d.csv", in: directory)
             #expect { try OutputComparison.firstDifference(of: "log.csv", a, noStep) } throws: { error in
-                "\(error)".contains("d.csv") && "\(error)".contains("the first column must be 'step'")
+                "\(error)".contains("d.csv") && "\(error)".contains("no step column 'step'")
             }
         }
     }
 
-    @Test func otherFilesAreComparedByteByByteAndDirectoriesAreRefused() throws {
+    /// PyTorch `SummaryWriter` directories (Vectors/foreign, scripts/tensorboard/make_foreign_fixtures.py):
+    /// numpy finds both losses first differing at step 8 and the accuracy never (expected.json).
+    @Test func tensorBoardDirectoriesAreComparedSeriesBySeries() throws {
+        let foreign = Vectors.directory.appendingPathComponent("foreign").path
+        let difference = try #require(try OutputComparison.firstDifference(of: "runs", foreign + "/tb-a", foreign + "/tb-b"))
+        #expect(difference.hasPrefix("step 8: ") && difference.contains("Loss/train ") && difference.contains("Loss/val ")
+                && !difference.contains("Accuracy/val"), "\(difference)")
+        #expect(try OutputComparison.firstDifference(of: "runs", foreign + "/tb-a", foreign + "/tb-a") == nil)
+    }
+
+    @Test func otherFilesAreComparedByteByByte() throws {
         try withTemporaryDirectory { directory in
             let a = try Self.write("hello world", "a.txt", in: directory)
             let b = try Self.write("hello there", "b.txt", in: directory)
             let longer = try Self.write("hello world!", "c.txt", in: directory)
             #expect(try OutputComparison.firstDifference(of: "out.txt", a, b) == "bytes differ from offset 6")
             #expect(try OutputComparison.firstDifference(of: "out.txt", a, longer) == "11 bytes vs 12 (one is the start of the other)")
-            try FileManager.default.createDirectory(atPath: directory.file("events"), withIntermediateDirectories: false)
-            #expect { try OutputComparison.firstDifference(of: "events", directory.file("events"), a) } throws: { error in
-                "\(error)".contains("not yet supported: TensorBoard output")
-            }
         }
     }
 

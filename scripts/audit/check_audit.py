@@ -1,11 +1,12 @@
 """Checks `repro audit -- python train_torch.py` against PyTorch itself (run with the torch venv's Python:
 /work/torchvenv/bin/python scripts/audit/check_audit.py [--repro PATH]).
 
-The audit runs the committed PyTorch script (train_torch.py, CPU) once per factor. It must name the
-intra-op thread count as the factor that changes the bits, at the step and with the values that
-this script finds on its own from the outputs the audit kept (numpy and safetensors read them, not
-Repro), and find every other factor identical. Which thread count differs depends on PyTorch's
-default here (asked from torch in a fresh process): the setting that is not the default.
+The audit runs the committed PyTorch script (train_torch.py, CPU, with its TensorBoard output) once
+per factor. It must name the intra-op thread count as the factor that changes the bits, at the step
+and with the values that this script finds on its own from the outputs the audit kept (numpy,
+safetensors and tensorboard's EventAccumulator read them, not Repro), and find every other factor
+identical. Which thread count differs depends on PyTorch's default here (asked from torch in a fresh
+process): the setting that is not the default.
 
 Not part of `swift test` (it needs PyTorch); prints what it checked, exits 1 on a mismatch.
 """
@@ -18,6 +19,7 @@ import tempfile
 
 import numpy as np
 from safetensors.numpy import load_file
+from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
@@ -39,6 +41,20 @@ def first_loss_difference(a: str, b: str):
         if row_a != row_b:
             step, loss_a = row_a.split(",")
             return int(step), loss_a, row_b.split(",")[1]
+    return None
+
+
+def first_scalar_difference(a: str, b: str):
+    """(step, value A, value B) of the first step whose `loss` scalar differs between two TensorBoard
+    directories, as tensorboard's EventAccumulator reads them, or None."""
+    series = []
+    for path in (a, b):
+        accumulator = EventAccumulator(path)
+        accumulator.Reload()
+        series.append({event.step: event.value for event in accumulator.Scalars("loss")})
+    for step in sorted(series[0]):
+        if series[0][step] != series[1].get(step):
+            return step, series[0][step], series[1].get(step)
     return None
 
 
@@ -68,8 +84,8 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory(prefix="check-audit-") as scratch:
         out = os.path.join(scratch, "audit")
-        command = [repro, "audit", "--workdir", HERE, "--output", "loss.csv", "--output", "weights.safetensors",
-                   "--out", out, "--", sys.executable, "train_torch.py", "--steps", str(args.steps)]
+        command = [repro, "audit", "--workdir", HERE, "--output", "loss.csv", "--output", "weights.safetensors", "--output", "tb",
+                   "--out", out, "--", sys.executable, "train_torch.py", "--steps", str(args.steps), "--tensorboard"]
         print("$ " + " ".join(command))
         result = subprocess.run(command, capture_output=True, text=True)
         print(result.stdout, end="")
@@ -91,12 +107,15 @@ def main() -> None:
             step = first_loss_difference(os.path.join(runs, "reference", "loss.csv"), os.path.join(run, "loss.csv"))
             tensor = first_tensor_difference(os.path.join(runs, "reference", "weights.safetensors"),
                                              os.path.join(run, "weights.safetensors"))
-            print(f"found here: loss.csv first differs at {step}; weights: first differing tensor {tensor}")
-            if step is None or tensor is None:
+            scalar = first_scalar_difference(os.path.join(runs, "reference", "tb"), os.path.join(run, "tb"))
+            print(f"found here: loss.csv first differs at {step}; weights: first differing tensor {tensor}; "
+                  f"TensorBoard loss (EventAccumulator): first differs at {scalar}")
+            if step is None or tensor is None or scalar is None:
                 failures.append(f"{THREAD_VARIABLES[0]}={changing} did not change the outputs here: make the model larger")
                 continue
             expected = [f"loss.csv: step {step[0]}: loss {step[1]} vs {step[2]}",
-                        f"weights.safetensors: tensor '{tensor[0]}' differs in {tensor[1]:,} of {tensor[2]:,} values"]
+                        f"weights.safetensors: tensor '{tensor[0]}' differs in {tensor[1]:,} of {tensor[2]:,} values",
+                        f"tb: step {scalar[0]}: loss "]
             for text in expected:
                 if text not in row:
                     failures.append(f"the thread-count row does not say '{text}': {row}")

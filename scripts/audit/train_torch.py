@@ -10,6 +10,8 @@ torch starts) changes how its kernels split and sum, and with it the bits.
 Writes, in --out (the working directory by default):
   weights.safetensors   the final weights (safetensors.torch.save_file), names as in state_dict()
   loss.csv              step,loss: the training loss of every step, as Python's repr of the float
+  tb/                   with --tensorboard: the same loss as a TensorBoard scalar `loss` per step
+                        (torch.utils.tensorboard.SummaryWriter; needs the tensorboard package)
 """
 import argparse
 import os
@@ -22,6 +24,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--steps", type=int, default=100, help="optimizer steps (default 100)")
     parser.add_argument("--out", default=".", help="directory for weights.safetensors and loss.csv")
+    parser.add_argument("--tensorboard", action="store_true", help="also write the loss to OUT/tb with SummaryWriter")
     args = parser.parse_args()
 
     torch.manual_seed(0)
@@ -52,6 +55,12 @@ def main() -> None:
         log.write("step,loss\n")
         for step, value in enumerate(losses):
             log.write(f"{step},{value!r}\n")
+    if args.tensorboard:
+        from torch.utils.tensorboard import SummaryWriter
+
+        with SummaryWriter(log_dir=os.path.join(args.out, "tb")) as writer:
+            for step, value in enumerate(losses):
+                writer.add_scalar("loss", value, step)
 
 
 if __name__ == "__main__":

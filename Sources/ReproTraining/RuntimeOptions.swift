@@ -13,14 +13,19 @@ public struct RuntimeOptions: Sendable {
     /// A directory in the training code's git repository: the manifest records its commit and whether
     /// it has uncommitted changes (`EnvironmentFingerprint.gitCommit`, `gitDirty`); nil records no git state.
     public var codeDirectory: String? = nil
+    /// Record a training trace in `trace.bin` (``ReproRuns/TraceFile``): a new run records the
+    /// choice in `run.json`, and every process that resumes it continues the trace. Resuming a run
+    /// started without one with `trace` on is refused (a trace covers a run from its first step).
+    public var trace: Bool = false
 
     public init(threads: Int? = nil, workers: Int = 0, stopAfterStep: Int? = nil, stopRequest: StopRequest? = nil,
-                codeDirectory: String? = nil) {
+                codeDirectory: String? = nil, trace: Bool = false) {
         self.threads = threads
         self.workers = workers
         self.stopAfterStep = stopAfterStep
         self.stopRequest = stopRequest
         self.codeDirectory = codeDirectory
+        self.trace = trace
     }
 }
 

@@ -44,6 +44,8 @@ struct TrainCommand: ParsableCommand {
     var stopAfterStep: Int?
     @Flag(help: "No progress output.")
     var quiet = false
+    @Flag(help: "Record a trace in RUN/trace.bin: per step, a 64-bit hash of every layer's output, the loss, every gradient and every updated parameter, so that repro compare can name the first tensor in which two runs differ. Recorded in run.json: a resume continues it.")
+    var trace = false
     @Option(help: ArgumentHelp("A directory of your training code's git repository: the manifest records its commit and whether it has uncommitted changes (the manifest always records repro's own version and revision).", valueName: "dir"))
     var code: String?
 
@@ -58,7 +60,7 @@ struct TrainCommand: ParsableCommand {
             throw ValidationError("--code \(code): no such directory")
         }
         if resume != nil {
-            let given = (seed != nil ? ["--seed"] : []) + recipe.given + (out != nil ? ["--out"] : [])
+            let given = (seed != nil ? ["--seed"] : []) + recipe.given + (out != nil ? ["--out"] : []) + (trace ? ["--trace"] : [])
             guard given.isEmpty else {
                 throw ValidationError("\(given.joined(separator: ", ")) cannot be given with --resume: the run's "
                                       + "configuration is fixed in its run.json (only --threads, --workers, "
@@ -70,7 +72,7 @@ struct TrainCommand: ParsableCommand {
     func run() throws {
         Interruption.install()
         let runtime = RuntimeOptions(threads: threads, workers: workers, stopAfterStep: stopAfterStep,
-                                     stopRequest: Interruption.stop, codeDirectory: code)
+                                     stopRequest: Interruption.stop, codeDirectory: code, trace: trace)
         let progress = ConsoleProgress(quiet: quiet)
         let outcome: TrainingOutcome
         let path: String

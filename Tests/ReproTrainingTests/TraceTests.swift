@@ -166,8 +166,9 @@ import Testing
             #expect(difference.step == 3)
             #expect(difference.a?.kind == .forward && difference.a?.name == "hidden")
             #expect(difference.equalBefore.map(\.kind) == [.stream, .stream, .batch, .stream, .stream])
-            #expect(comparison.report.contains("step 3, forward: the output of `hidden` differs first; the batch indices "
-                                               + "and the random streams are equal"), "\(comparison.report)")
+            #expect(traces.summary == "step 3, forward: the output of `hidden` differs first; the batch indices "
+                    + "and the random streams are equal")
+            #expect(comparison.report.contains("traces\n  step 3, forward: the output of `hidden` differs first;"))
         }
     }
 }

@@ -45,29 +45,52 @@ public struct TraceEntry: Sendable, Hashable {
     }
 }
 
+/// A trace entry with the tensor it hashes, kept by a recorder made with `keepingTensors` (what
+/// `repro compare --rerun` compares element by element).
+public struct TracedTensor: Sendable {
+    public let entry: TraceEntry
+    /// The tensor's shape; nil for an entry that hashes no tensor (a stream position, indices).
+    public let shape: [Int]?
+    /// The tensor's elements (row-major); nil as for ``shape``.
+    public let scalars: [Float]?
+}
+
 /// Collects the entries of one training step, in the order they are recorded (execution order).
 /// The trainer gives it to each training forward pass through ``ForwardContext/recorder``, and
 /// takes the step's entries after the optimizer's update.
 public final class TraceRecorder: Sendable {
-    private let entries = Mutex<[TraceEntry]>([])
+    /// Whether the recorder keeps each tensor besides its hash (``takeTensors()``).
+    public let keepsTensors: Bool
+    private let recorded = Mutex<[TracedTensor]>([])
 
-    public init() {}
+    public init(keepingTensors: Bool = false) {
+        keepsTensors = keepingTensors
+    }
 
     /// Appends an entry.
     public func record(_ kind: TraceKind, _ name: String, _ value: UInt64) {
-        entries.withLock { $0.append(TraceEntry(kind, name, value)) }
+        let traced = TracedTensor(entry: TraceEntry(kind, name, value), shape: nil, scalars: nil)
+        recorded.withLock { $0.append(traced) }
     }
 
-    /// Appends an entry with ``TraceHash/hash(_:)`` of `tensor`.
+    /// Appends an entry with ``TraceHash/hash(_:)`` of `tensor` (and, when keeping tensors, a copy
+    /// of its elements as they are now).
     public func record(_ kind: TraceKind, _ name: String, _ tensor: Tensor) {
-        record(kind, name, TraceHash.hash(tensor))
+        let entry = TraceEntry(kind, name, TraceHash.hash(tensor))
+        let traced = keepsTensors ? TracedTensor(entry: entry, shape: tensor.shape, scalars: tensor.scalars)
+            : TracedTensor(entry: entry, shape: nil, scalars: nil)
+        recorded.withLock { $0.append(traced) }
     }
 
-    /// The entries recorded since the last call, in order; the recorder is empty afterwards.
-    public func take() -> [TraceEntry] {
-        entries.withLock { entries in
-            defer { entries.removeAll(keepingCapacity: true) }
-            return entries
+    /// The entries recorded since the last take, in order; the recorder is empty afterwards.
+    public func take() -> [TraceEntry] { takeTensors().map(\.entry) }
+
+    /// The entries recorded since the last take with their tensors (nil unless ``keepsTensors``),
+    /// in order; the recorder is empty afterwards.
+    public func takeTensors() -> [TracedTensor] {
+        recorded.withLock { recorded in
+            defer { recorded.removeAll(keepingCapacity: true) }
+            return recorded
         }
     }
 }

@@ -8,8 +8,9 @@ import ReproTensor
 /// the order of the entries: ``ReproRuns/TraceFile``): the recorder that each training forward
 /// pass gets in its ``ReproNN/ForwardContext``, and the writer of `trace.bin`.
 struct StepTrace {
-    /// Where this step's entries are recorded.
-    let recorder = TraceRecorder()
+    /// Where this step's entries are recorded; it keeps the tensors while a ``TraceCapture`` is
+    /// active (``Trainer/rerun(_:run:step:runtime:)``).
+    let recorder = TraceRecorder(keepingTensors: TraceCapture.current != nil)
     private var log: TraceLog
 
     /// The check values of the records written or staged, for the checkpoint (`logLines`).
@@ -64,7 +65,9 @@ struct StepTrace {
     /// - Parameter step: the step just completed (1 for the first).
     mutating func stepEnded(_ step: Int, model: some Layer) throws {
         for (name, tensor) in model.namedParameters { recorder.record(.parameter, name, tensor) }
-        try log.stage(step: step, recorder.take())
+        let traced = recorder.takeTensors()
+        TraceCapture.current?.offer(step: step, traced)
+        try log.stage(step: step, traced.map(\.entry))
     }
 
     /// Writes the staged records durably.

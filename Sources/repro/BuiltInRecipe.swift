@@ -42,6 +42,14 @@ enum BuiltInRecipe {
         }
     }
 
+    /// Re-executes one step of a traced run with full tensors (``Trainer/rerun(_:run:step:runtime:)``).
+    func rerun(_ path: String, step: Int) throws -> [TracedTensor] {
+        switch self {
+        case .classifier(let task): try Trainer.rerun(task, run: path, step: step)
+        case .charlm(let task): try Trainer.rerun(task, run: path, step: step)
+        }
+    }
+
     /// Creates a run for a child process to train (``Trainer/createRun(_:_:seed:at:)``).
     func createRun(_ configuration: TrainingConfiguration, seed: SeedRecord, at path: String) throws {
         switch self {

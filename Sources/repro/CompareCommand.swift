@@ -21,6 +21,8 @@ struct CompareCommand: ParsableCommand {
             the same steps, the weights the same tensors, and every value satisfies numpy's isclose(A, B): \
             |A - B| <= atol + rtol * |B| (NaN is never close).
 
+            When both runs were trained with --trace, the report names the first step and the first tensor in execution order that differs (a layer's output, the loss, a gradient, a parameter after the update), and what was equal before it. --rerun then re-executes that step of both runs from the newest checkpoint before it, with full tensors, and prints how many elements of that tensor differ and the largest absolute and relative differences (built-in recipes; for your own task, Trainer.rerun(task, run:step:) returns the tensors).
+
             Exit status: 0 identical or within tolerance, 1 different, 2 invalid input.
             """
     )
@@ -33,6 +35,8 @@ struct CompareCommand: ParsableCommand {
     var rtol: Double?
     @Option(parsing: .unconditional, help: ArgumentHelp("Absolute tolerance (numpy's atol).", valueName: "x"))
     var atol: Double?
+    @Flag(help: "Re-execute the first step whose traces differ, in both runs, and compare its first differing tensor element by element.")
+    var rerun = false
 
     func validate() throws {
         for (flag, value) in [("--rtol", rtol), ("--atol", atol)] {
@@ -46,7 +50,27 @@ struct CompareCommand: ParsableCommand {
         let tolerance = rtol == nil && atol == nil ? nil : Tolerance(relative: rtol ?? 0, absolute: atol ?? 0)
         let comparison = try RunComparison(runA, runB, tolerance: tolerance)
         print(comparison.report, terminator: "")
+        if rerun { try printRerun(comparison) }
         let code = comparison.verdict.exitCode
         if code != 0 { throw ExitCode(code) }
+    }
+}
+
+extension CompareCommand {
+    /// `--rerun`: the first step whose traces differ, re-executed in both runs with full tensors.
+    func printRerun(_ comparison: RunComparison) throws {
+        guard case .compared(let traces) = comparison.traces else {
+            print("\n--rerun: nothing to rerun: the runs have no traces to compare")
+            return
+        }
+        guard let step = traces.firstDifference?.step else {
+            print("\n--rerun: nothing to rerun: the traces do not differ")
+            return
+        }
+        let tensors = try [comparison.a, comparison.b].map { run in
+            let task = try BuiltInRecipe(record: run.manifest.configuration.task, runFile: run.directory.startFile)
+            return try task.rerun(run.directory.path, step: step)
+        }
+        print("\n" + StepRerunComparison(step: step, tensors[0], tensors[1]).report, terminator: "")
     }
 }

@@ -422,7 +422,8 @@ extension Trainer {
 
     /// Creates the run of `task` in `path` (new or empty) without training it: `run.json` and the
     /// empty logs, for ``resume(_:_:runtime:progress:)`` to train (in another process, say), as
-    /// `repro sweep` and `repro exercise` do.
+    /// `repro sweep` and `repro exercise` do; with `trace`, a run that records a trace
+    /// (``RuntimeOptions/trace``).
     ///
     /// - Throws: ``ReproRuns/ConfigurationError`` for invalid settings or metric names,
     ///   ``TrainingError`` when the configuration's task or seed is not `task`'s, what building

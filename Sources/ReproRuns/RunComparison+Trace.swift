@@ -27,8 +27,8 @@ extension RunComparison {
                 line = comparison.summary
             case .missing(let a, let b):
                 let which = a ? "B has no trace" : b ? "A has no trace" : "neither run has a trace"
-                line = "\(which), so the first differing tensor cannot be named: train both runs with "
-                    + "`repro train --trace` (or RuntimeOptions(trace: true)) to record one"
+                line = "\(which): `repro train --trace` (RuntimeOptions(trace: true) from Swift) records one, and with "
+                    + "both runs traced, compare names the first step and tensor that differ"
             }
             return "traces\n" + ReportFormat.wrapped("  " + line, width: RunComparison.width, continuation: "    ")
         }

@@ -44,7 +44,7 @@ import Testing
         let result = try Repro.run(["compare", runs.path("plain"), runs.path("untraced")])
         #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
         #expect(result.stdout.replacingOccurrences(of: "\n    ", with: " ")
-                .contains("B has no trace, so the first differing tensor cannot be named: train both runs with `repro train --trace`"))
+                .contains("B has no trace: `repro train --trace` (RuntimeOptions(trace: true) from Swift) records one"))
     }
 
     @Test func aTruncatedOrDamagedTraceExitsTwo() throws {

@@ -88,10 +88,14 @@ extension TraceComparison.Difference {
     /// What was equal before the difference, by kind.
     private var equalSummary: String {
         let kinds = Set(equalBefore.map(\.kind))
+        // Of the difference's own kind, only the entries before it were equal.
+        let own = a?.kind ?? b?.kind
         let all: [(kind: TraceKind, text: String, plural: Bool)] = [
             (.batch, "the batch indices", true), (.stream, "the random streams", true),
-            (.forward, "every forward output", false), (.loss, "the loss", false),
-            (.gradient, "every gradient", false), (.parameter, "the parameters updated before it", true),
+            own == .forward ? (.forward, "the forward outputs before it", true) : (.forward, "every forward output", false),
+            (.loss, "the loss", false),
+            own == .gradient ? (.gradient, "the gradients before it", true) : (.gradient, "every gradient", false),
+            (.parameter, "the parameters updated before it", true),
         ]
         let parts = all.filter { kinds.contains($0.kind) }
         guard let last = parts.last else { return "it is the step's first entry" }

@@ -6,14 +6,16 @@ import Testing
 /// truncated or damaged trace refused with exit 2. The runs are tiny (a 4-wide MLP for 3 steps on
 /// the 40-row CSV dataset of ``RunToolsFixtures``).
 @Suite struct TraceCommandTests {
-    /// Traced runs `plain` and `faster` (another learning rate) and an untraced `untraced`.
+    /// Traced runs `plain`, `again` (another process with other threads and workers) and `faster`
+    /// (another learning rate), and an untraced `untraced`.
     struct Runs: Sendable {
         let directory: String
 
         init() throws {
             let data = try RunToolsCommandTests.paths().scratch + "/data.csv"
             directory = FileManager.default.temporaryDirectory.appendingPathComponent("repro-trace-\(UUID().uuidString)").path
-            for (name, extra) in [("plain", ["--trace"]), ("faster", ["--trace", "--lr", "0.2"]), ("untraced", [])] {
+            for (name, extra) in [("plain", ["--trace"]), ("again", ["--trace", "--threads", "2", "--workers", "3"]),
+                                  ("faster", ["--trace", "--lr", "0.2"]), ("untraced", [])] {
                 let result = try Repro.run(["train", "--seed", "4", "--max-steps", "3", "--epochs", "1", "--hidden", "4",
                                             "--batch-size", "8", "--checkpoint-every", "2", "--dataset", data, "--quiet",
                                             "--out", directory + "/" + name] + extra)
@@ -37,6 +39,15 @@ import Testing
                               + "the random streams, every forward output, the loss and every gradient are equal"), "\(text)")
         #expect(text.contains("rerun of step 1 with full tensors: `0.weight` after the update differs first\n"))
         #expect(text.contains(" elements differ\n  largest absolute difference "), "\(text)")
+    }
+
+    @Test func anotherProcessWritesTheSameTrace() throws {
+        let runs = try Self.runs.get()
+        #expect(try Data(contentsOf: URL(fileURLWithPath: runs.path("plain") + "/trace.bin"))
+                == Data(contentsOf: URL(fileURLWithPath: runs.path("again") + "/trace.bin")))
+        let result = try Repro.run(["compare", runs.path("plain"), runs.path("again")])
+        #expect(result.status == 0 && result.stdout.contains("traces\n  the traces are equal at every one of the 3 steps"),
+                "\(result.stdout)")
     }
 
     @Test func withoutTracesCompareSaysHowToRecordThem() throws {

@@ -2,7 +2,8 @@ extension RunComparison {
     /// Where the two runs first differ, in one phrase, or nil when they are bitwise identical (the
     /// same digest). `repro audit` prints it for each factor.
     ///
-    /// The earliest step at which a log differs comes first (`metrics.csv` before `eval.csv` at the
+    /// When both runs have traces that differ, the first step and tensor in execution order
+    /// (``TraceComparison/summary``, prefixed `trace: `). Otherwise the earliest step at which a log differs comes first (`metrics.csv` before `eval.csv` at the
     /// same step), with the columns that differ there: `metrics.csv step 13: loss 0.5123 vs
     /// 0.5124`. Logs that agree on their common steps but not in length say so. When both logs are
     /// identical, the first tensor of `model.safetensors` (by name) that differs, with how many of
@@ -10,6 +11,9 @@ extension RunComparison {
     /// weights (a tensor in one run only, another shape or type) is named as such.
     public var firstDivergence: String? {
         guard digests.a != digests.b else { return nil }
+        if case .compared(let comparison) = traces, comparison.firstDifference != nil {
+            return "trace: " + comparison.summary
+        }
         let firsts = [metrics, evaluations].compactMap { log in log.firstDifference.map { (log.file, $0) } }
         if let (file, first) = firsts.min(by: { $0.1.step < $1.1.step }) {
             let fields = first.fields.map { "\($0.column) \($0.a) vs \($0.b)" }.joined(separator: ", ")

@@ -5,7 +5,7 @@ extension RunComparison {
     static let width = 100
 
     /// The plain-text report `repro compare` prints: the two runs, the verdict and why, the
-    /// digests, each log (lengths, first difference, per-column differences), the weights (per
+    /// digests, where the traces first differ, each log (lengths, first difference, per-column differences), the weights (per
     /// tensor and overall), the differing settings with their risk, and notes. The same
     /// comparison always gives the same text; runs are named by the paths they were loaded from.
     /// No line is wider than ``width`` (100 characters): long lines wrap, a path longer than a line
@@ -25,6 +25,7 @@ extension RunComparison {
         }
         text += ReportFormat.wrapped("verdict: \(verdictLine)", width: width, continuation: "         ")
         text += "\ndigests\n  A  \(digests.a)\n  B  \(digests.b)\n"
+        text += "\n" + traces.report
         for log in [metrics, evaluations] { text += "\n" + Self.report(log, tolerance: tolerance) }
         text += "\n" + weightsReport
         text += "\nsettings that differ (risk to bitwise identity)\n"

@@ -48,6 +48,8 @@ public struct RunComparison: Sendable {
     let evaluations: LogComparison
     /// `model.safetensors` compared.
     let weights: WeightComparison
+    /// The runs' training traces compared: the first step and tensor that differ.
+    public let traces: Traces
     /// The differing settings, highest risk first (see ``SettingDifference/between(_:_:)``).
     public let settings: [SettingDifference]
     /// Things the reader should know that are not differences: a run whose files do not match
@@ -56,8 +58,8 @@ public struct RunComparison: Sendable {
 
     /// Compares the runs `a` and `b`.
     ///
-    /// - Throws: ``RunFileError`` naming the file when a run's `model.safetensors` or a log
-    ///   cannot be read or is malformed, or naming both runs when they log different validation
+    /// - Throws: ``RunFileError`` naming the file when a run's `model.safetensors`, a log or a
+    ///   trace cannot be read or is malformed, or naming both runs when they log different validation
     ///   metrics (``RunRecord/requireSameMetricNames(_:)``).
     public init(_ a: RunRecord, _ b: RunRecord, tolerance: Tolerance? = nil) throws {
         try RunRecord.requireSameMetricNames([a, b])
@@ -76,6 +78,7 @@ public struct RunComparison: Sendable {
         evaluations = try LogComparison(file: "eval.csv", a.evaluations, b.evaluations, tolerance: tolerance)
         weights = WeightComparison(try SafeTensorsFile(contentsOf: a.directory.modelFile),
                                    try SafeTensorsFile(contentsOf: b.directory.modelFile), tolerance: tolerance)
+        traces = try Traces.load(a, b)
         settings = SettingDifference.between(a.manifest, b.manifest)
         self.notes = notes
     }

@@ -112,6 +112,10 @@ public final class DataLoader<Source: Dataset, Batch: Sendable> {
         return batch
     }
 
+    /// The dataset indices of the batch ``next()`` returned last, in batch order; empty at an
+    /// epoch's start.
+    public var lastIndices: [Int] { position > 0 ? currentBatches()[position - 1] : [] }
+
     /// Calls `body` with each remaining batch of the current epoch, then moves to the next epoch.
     public func forEachBatch(_ body: (Batch) throws -> Void) throws {
         while let batch = try next() { try body(batch) }

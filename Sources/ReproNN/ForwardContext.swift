@@ -1,4 +1,5 @@
 import ReproRandom
+import ReproTensor
 
 /// What a forward pass needs besides its input: whether the model is training, the optimizer step,
 /// and the key that dropout masks are derived from.
@@ -18,6 +19,11 @@ import ReproRandom
 /// index `i` has the path `[i, j]`. A run derives `dropoutKey` once from its seed, e.g.
 /// `ThreefryKey(seed: seed, enableX64: true).foldIn(purpose)` with a fixed purpose number, so a
 /// resumed run draws the same masks as an uninterrupted one (docs/ARCHITECTURE.md §3, G5).
+///
+/// Traces (`repro train --trace`): while the trainer records a trace, ``recorder`` is set and
+/// ``trace(_:_:)`` records a hash of a tensor under the context's dotted name; otherwise it costs
+/// one nil check. ``Sequential`` traces each layer's output; a user's own layer traces what it
+/// wants to see in a trace with one line, `context.trace("attention", output)`.
 public struct ForwardContext: Sendable, Hashable {
     /// Training mode (PyTorch `module.train()`): dropout is active. Off in ``inference``.
     public var training: Bool
@@ -29,12 +35,19 @@ public struct ForwardContext: Sendable, Hashable {
     /// The indices of the enclosing containers, outermost first; `[]` at the top level. Set by
     /// ``child(_:)``.
     public private(set) var path: [Int] = []
+    /// Where ``trace(_:_:)`` records; nil (the default, and always outside training) records nothing.
+    public var recorder: TraceRecorder?
+    /// The dotted name of the layer this context was made for, kept only while ``recorder`` is
+    /// set: `""` at the top level, the index (or the name given to ``child(_:name:)``) appended
+    /// for each sub-layer.
+    public private(set) var traceName = ""
 
     /// A context for the top-level module.
-    public init(training: Bool, step: Int, dropoutKey: ThreefryKey) {
+    public init(training: Bool, step: Int, dropoutKey: ThreefryKey, recorder: TraceRecorder? = nil) {
         self.training = training
         self.step = step
         self.dropoutKey = dropoutKey
+        self.recorder = recorder
     }
 
     /// Evaluation: not training, step 0, and a fixed all-zero key (dropout draws nothing when not
@@ -45,9 +58,45 @@ public struct ForwardContext: Sendable, Hashable {
     /// `index` appended to ``path``. Containers (``Sequential``, and user-written models) call
     /// this for each sub-layer with the sub-layer's position, so that every layer gets its own key.
     public func child(_ index: Int) -> ForwardContext {
+        child(index, name: String(index))
+    }
+
+    /// ``child(_:)`` for a sub-layer that traces under `name` instead of its index (as
+    /// ``GPT``'s `transformer.h.0`); `name` is evaluated only while tracing. The dropout key is
+    /// the index's, as for ``child(_:)``.
+    public func child(_ index: Int, name: @autoclosure () -> String) -> ForwardContext {
         var context = self
         context.path.append(index)
+        if recorder != nil { context.traceName = Self.dotted(traceName, name()) }
         return context
+    }
+
+    /// Records ``TraceHash/hash(_:)`` of `tensor` as a forward output named ``traceName``, a dot
+    /// and `name` (just `name` at the top level), when tracing; nothing otherwise (`name` is then
+    /// not evaluated).
+    public func trace(_ name: @autoclosure () -> String, _ tensor: Tensor) {
+        guard let recorder else { return }
+        recorder.record(.forward, Self.dotted(traceName, name()), tensor)
+    }
+
+    private static func dotted(_ prefix: String, _ name: String) -> String {
+        prefix.isEmpty ? name : prefix + "." + name
+    }
+
+    /// Equal when the mode, step, key, path and trace name are, and both record into the same
+    /// recorder (or none).
+    public static func == (a: ForwardContext, b: ForwardContext) -> Bool {
+        a.training == b.training && a.step == b.step && a.dropoutKey == b.dropoutKey && a.path == b.path
+            && a.recorder === b.recorder && a.traceName == b.traceName
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(training)
+        hasher.combine(step)
+        hasher.combine(dropoutKey)
+        hasher.combine(path)
+        hasher.combine(recorder.map(ObjectIdentifier.init))
+        hasher.combine(traceName)
     }
 
     /// The key of the layer this context was made for:

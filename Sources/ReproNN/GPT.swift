@@ -10,7 +10,10 @@ import ReproTensor
 /// `transformer.wpe.weight`, `transformer.h.<i>.…` for each block, `transformer.ln_f.weight`,
 /// `transformer.ln_f.bias`.
 ///
-/// Contexts: the embedding dropout `context.child(2)`, block `i` `context.child(3 + i)`.
+/// Contexts: the embedding dropout `context.child(2)`, block `i` `context.child(3 + i)`. Traced
+/// outputs (nanoGPT's module names): `transformer.drop` (the embeddings after dropout), each
+/// block's `transformer.h.<i>.attn` and `.mlp` branches and its output `transformer.h.<i>`,
+/// `transformer.ln_f`, and the logits `lm_head`.
 public final class GPT: Layer {
     /// The shape of a GPT.
     public struct Configuration: Codable, Hashable, Sendable {
@@ -119,9 +122,16 @@ public final class GPT: Layer {
         if c.dropout > 0, context.training {
             x = try x.dropout(probability: c.dropout, key: context.child(2).layerKey(), training: true)
         }
-        for (i, block) in blocks.enumerated() { x = try block.forward(x, context: context.child(3 + i)) }
+        context.trace("transformer.drop", x)
+        for (i, block) in blocks.enumerated() {
+            x = try block.forward(x, context: context.child(3 + i, name: "transformer.h.\(i)"))
+            context.trace("transformer.h.\(i)", x)
+        }
         x = try finalNorm.forward(x, context: context.child(3 + blocks.count))
-        return try x.reshaped([batch * length, c.width]).matmul(transposed: tokenEmbedding.weight)
+        context.trace("transformer.ln_f", x)
+        let logits = try x.reshaped([batch * length, c.width]).matmul(transposed: tokenEmbedding.weight)
             .reshaped([batch, length, c.vocabularySize])
+        context.trace("lm_head", logits)
+        return logits
     }
 }

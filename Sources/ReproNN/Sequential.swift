@@ -27,13 +27,17 @@ public final class Sequential: Layer {
         }
     }
 
-    /// Each layer's output fed to the next; layer `i` gets `context.child(i)`.
+    /// Each layer's output fed to the next; layer `i` gets `context.child(i)`. When tracing, layer
+    /// `i`'s output is traced as `i` (`2.1` for layer 1 of a `Sequential` at index 2).
     ///
     /// - Determinism: as its layers.
     /// - Throws: the first layer's error.
     public func forward(_ input: Tensor, context: ForwardContext) throws -> Tensor {
         var x = input
-        for (index, layer) in layers.enumerated() { x = try layer.forward(x, context: context.child(index)) }
+        for (index, layer) in layers.enumerated() {
+            x = try layer.forward(x, context: context.child(index))
+            context.trace(String(index), x)
+        }
         return x
     }
 }

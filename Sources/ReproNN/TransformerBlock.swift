@@ -7,6 +7,7 @@ import ReproTensor
 ///
 /// The GELU is the tanh approximation (GPT-2's; nanoGPT's `nn.GELU()` is the exact erf form, see
 /// ``GELU``). Contexts: `ln_1` 0, `attn` 1, `ln_2` 2, `c_fc` 3, `c_proj` 4, the MLP's dropout 5.
+/// Traced outputs: the attention branch `attn` and the MLP branch `mlp` (after its dropout).
 public final class TransformerBlock: Layer {
     public let norm1: LayerNorm
     public let attention: CausalSelfAttention
@@ -47,12 +48,15 @@ public final class TransformerBlock: Layer {
     ///   that position only (G9).
     /// - Throws: the first layer's error.
     public func forward(_ input: Tensor, context: ForwardContext) throws -> Tensor {
-        let x = try input + attention.forward(try norm1.forward(input, context: context.child(0)), context: context.child(1))
+        let attended = try attention.forward(try norm1.forward(input, context: context.child(0)), context: context.child(1))
+        context.trace("attn", attended)
+        let x = try input + attended
         var h = try expand.forward(try norm2.forward(x, context: context.child(2)), context: context.child(3)).gelu()
         h = try contract.forward(h, context: context.child(4))
         if attention.dropout > 0, context.training {
             h = try h.dropout(probability: attention.dropout, key: context.child(5).layerKey(), training: true)
         }
+        context.trace("mlp", h)
         return try x + h
     }
 }

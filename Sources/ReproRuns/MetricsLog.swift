@@ -107,52 +107,37 @@ public struct MetricsLog: Sendable {
     package static func cut(at path: String, keepingStepsThrough step: Int) throws -> Cut {
         let bytes = try AtomicFile.read(path, limit: sizeLimit)
         let parsed = try parse(bytes, path: path, keepingStepsThrough: step)
-        return Cut(path: path, columns: parsed.columns, steps: parsed.rows.map { Int($0[0])! },
-                   kept: bytes[..<parsed.keptLength], originalLength: bytes.count)
+        let kept = bytes[..<parsed.keptLength]
+        let steps = parsed.rows.map { Int($0[0])! }
+        return Cut(columns: parsed.columns, steps: steps,
+                   log: LogCut(path: path, kept: kept, originalLength: bytes.count, lineHashes: lineHashes(kept),
+                               lastStep: steps.last ?? 0, units: ("line", "rows")))
     }
 
     /// A log cut back to a step in memory (``cut(at:keepingStepsThrough:)``).
     package struct Cut: Sendable {
-        package let path: String
         package let columns: [String]
         /// The step of each kept row.
         let steps: [Int]
-        /// The kept bytes: the header and the kept rows, each line ending in `\n`.
-        let kept: ArraySlice<UInt8>
-        let originalLength: Int
+        /// The kept bytes and their line hashes.
+        package let log: LogCut
 
+        package var path: String { log.path }
         /// The number of kept rows.
         package var rowCount: Int { steps.count }
 
-        /// ``MetricsLog/lineHash(_:)`` of each kept line, the header first.
-        var lineHashes: [UInt64] { MetricsLog.lineHashes(kept) }
-
-        /// Checks the kept lines against the ``MetricsLog/lineHashes`` a checkpoint recorded.
-        ///
-        /// - Parameter checkpoint: the checkpoint's file, for the message.
-        /// - Throws: `RunFileError` naming the log and the first line that differs, or saying how
-        ///   many rows are missing or too many.
+        /// Checks the kept lines against the ``MetricsLog/lineHashes`` a checkpoint recorded
+        /// (``LogCut/verify(against:checkpoint:)``).
         package func verify(against recorded: [UInt64], checkpoint: String) throws {
-            let mine = lineHashes
-            if let line = zip(mine, recorded).enumerated().first(where: { $0.element.0 != $0.element.1 })?.offset {
-                throw RunFileError(source: path, location: "line \(line + 1)",
-                                   "differs from the line that \(checkpoint) recorded: the log was changed after it was written",
-                                   hint: "the run cannot be resumed exactly; restore the log or start a new run")
-            }
-            guard mine.count == recorded.count else {
-                let (have, need) = (mine.count - 1, recorded.count - 1)
-                throw RunFileError(source: path, "has \(have) rows through step \(steps.last ?? 0), but \(checkpoint) recorded \(need): "
-                                   + (have < need ? "\(need - have) rows are missing" : "\(have - need) rows too many"),
-                                   hint: "the run cannot be resumed exactly; restore the log or start a new run")
-            }
+            try log.verify(against: recorded, checkpoint: checkpoint)
         }
 
         /// Writes the cut log (atomically, only when rows were cut) and opens it for appending.
         ///
         /// - Throws: `RunFileError` when the file cannot be written.
         package func commit() throws -> MetricsLog {
-            if kept.count < originalLength { try AtomicFile.write(Array(kept), to: path) }
-            return MetricsLog(path: path, columns: columns, lastStep: steps.last, lineHashes: lineHashes)
+            try log.write()
+            return MetricsLog(path: path, columns: columns, lastStep: steps.last, lineHashes: log.lineHashes)
         }
     }
 

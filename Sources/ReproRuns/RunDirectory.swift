@@ -19,6 +19,7 @@ import ReproRandom
 ///   checkpoints/         step-00000100.safetensors, …
 ///   resumes.log          created when training starts: the step of each resumption
 ///   diverged.txt         only when the loss became NaN or infinite: the step (the run ends there)
+///   trace.bin            only in a run started with a trace: per step, hashes of every tensor (TraceFile)
 ///   model.safetensors    the final weights
 ///   manifest.json        written last: the run is finished
 /// ```
@@ -50,6 +51,8 @@ public struct RunDirectory: Sendable {
     /// Written by a training whose loss became NaN or infinite: the message naming the step. The
     /// run keeps its logs as evidence, and is not resumed (it would diverge at the same step).
     public var divergenceFile: String { path + "/diverged.txt" }
+    /// The training trace, in a run started with one (``Start/trace``; format: ``TraceFile``).
+    public var traceFile: String { path + "/" + TraceFile.fileName }
 
     package static let metricsColumns = ["step", "epoch", "loss", "learning_rate"]
 
@@ -67,14 +70,18 @@ public struct RunDirectory: Sendable {
         /// The names of the task's validation metrics, in the order of their `eval.csv` columns
         /// (``RunDirectory/evalColumns(metrics:)``); empty for a task that logs only the loss.
         public var metrics: [String]
+        /// Whether the run records a training trace in `trace.bin` (``TraceFile``), every process
+        /// that trains it included; nil (absent from the file) when it does not.
+        public var trace: Bool?
 
         public init(configuration: TrainingConfiguration, seed: SeedRecord, startedAt: String,
-                    datasetSHA256: String? = nil, metrics: [String] = []) {
+                    datasetSHA256: String? = nil, metrics: [String] = [], trace: Bool = false) {
             self.configuration = configuration
             self.seed = seed
             self.startedAt = startedAt
             self.datasetSHA256 = datasetSHA256
             self.metrics = metrics
+            self.trace = trace ? true : nil
         }
 
         /// Parses and checks a `run.json` held in `bytes`; `source` names it in errors.
@@ -142,6 +149,7 @@ public struct RunDirectory: Sendable {
         }
         _ = try MetricsLog.create(at: directory.metricsFile, columns: metricsColumns)
         _ = try MetricsLog.create(at: directory.evalFile, columns: evalColumns(metrics: start.metrics))
+        if start.trace == true { _ = try TraceLog.create(at: directory.traceFile) }
         try AtomicFile.write(try encode(start), to: directory.startFile)  // last: from here on it is a run
         return directory
     }
@@ -160,7 +168,7 @@ public struct RunDirectory: Sendable {
     /// Whether a file named `name` is one that ``create(at:start:)`` writes before `run.json`
     /// (what a process killed in between leaves), or a temporary file of an atomic write.
     private static func isWrittenBeforeStart(_ name: String) -> Bool {
-        ["checkpoints", "metrics.csv", "eval.csv"].contains(name) || name.hasPrefix(".") && name.contains(".tmp-")
+        ["checkpoints", "metrics.csv", "eval.csv", TraceFile.fileName].contains(name) || name.hasPrefix(".") && name.contains(".tmp-")
     }
 
     /// Opens an existing run, locked for this writer (``lock``), to resume it.
@@ -215,7 +223,7 @@ public struct RunDirectory: Sendable {
     ///
     /// - Throws: ``RunFileError`` naming the file and what it is.
     package func refuseIrregularFiles() throws {
-        for file in [startFile, metricsFile, evalFile, resumesFile, modelFile, manifestFile] {
+        for file in [startFile, metricsFile, evalFile, resumesFile, modelFile, manifestFile, traceFile] {
             var status = stat()
             guard stat(file, &status) == 0, let kind = RegularFile.kindName(status.st_mode) else { continue }
             throw RunFileError(source: file, "is \(kind), not a regular file: the run is damaged")

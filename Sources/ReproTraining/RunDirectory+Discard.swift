@@ -38,7 +38,7 @@ extension RunDirectory {
               !manager.fileExists(atPath: divergenceFile), !manager.fileExists(atPath: manifestFile) else { return false }
         removeTemporaryFiles()
         rmdir(checkpointsDirectory)
-        for file in [metricsFile, evalFile, resumesFile, modelFile, startFile] { unlink(file) }
+        for file in [metricsFile, evalFile, traceFile, resumesFile, modelFile, startFile] { unlink(file) }
         if let events = RunTensorBoard.existingFile(self) { unlink(events) }
         rmdir(tensorBoardDirectory)
         for created in createdDirectories { rmdir(created) }

@@ -19,9 +19,14 @@ public struct RuntimeOptions: Sendable {
     /// its digest). A runtime choice, as it changes no number; a run that has an event file keeps
     /// it up to date on every resume, with or without it.
     public var tensorBoard: Bool = false
+    /// Record a training trace in `trace.bin` (``ReproRuns/TraceFile``): a new run records the
+    /// choice in `run.json`, and every process that resumes it continues the trace. Resuming a run
+    /// started without one with `trace` on is refused (a trace covers a run from its first step).
+    public var trace: Bool = false
 
     public init(threads: Int? = nil, workers: Int = 0, prefetch: Int = 2, stopAfterStep: Int? = nil,
-                stopRequest: StopRequest? = nil, codeDirectory: String? = nil, tensorBoard: Bool = false) {
+                stopRequest: StopRequest? = nil, codeDirectory: String? = nil, tensorBoard: Bool = false,
+                trace: Bool = false) {
         self.threads = threads
         self.workers = workers
         self.prefetch = prefetch
@@ -29,6 +34,7 @@ public struct RuntimeOptions: Sendable {
         self.stopRequest = stopRequest
         self.codeDirectory = codeDirectory
         self.tensorBoard = tensorBoard
+        self.trace = trace
     }
 }
 

@@ -159,9 +159,11 @@ public final class Trainer<Task: TrainingTask> {
                                     + ", so the run cannot be resumed exactly; start a new run")
             }
         }
+        let traceResumption = try StepTrace.resumption(directory, start, step: step, restored: restored)
         directory.removeTemporaryFiles()
         var metrics = try metricsCut.commit()
         var evaluations = try evaluationsCut.commit()
+        var trace = try traceResumption?.commit()
         var tensorBoard = try RunTensorBoard.open(directory, enabled: runtime.tensorBoard)
         // `resumes.log` exists once a process has started training the run: a run opened for
         // resuming without it was created for a later process to train (`createRun`), and starts.
@@ -180,13 +182,16 @@ public final class Trainer<Task: TrainingTask> {
         func checkpoint() throws {
             try metrics.flush()
             try evaluations.flush()
+            try trace?.flush()
+            var logLines = ["metrics.csv": metrics.lineHashes, "eval.csv": evaluations.lineHashes]
+            if let trace { logLines[TraceFile.fileName] = trace.lineHashes }
             try tensorBoard?.update()
             let state = try task.state()
             let header = Checkpoint.Header(step: step, loader: loader.state, optimizer: optimizer.state(),
                                            configuration: configuration, seed: start.seed, taskValues: state.values)
             try Checkpoint(header: header, model: model.parameterTensors(), optimizer: optimizer.stateTensors(),
                            task: state.tensors.map { ($0.name, $0.tensor.detached()) },
-                           logLines: ["metrics.csv": metrics.lineHashes, "eval.csv": evaluations.lineHashes])
+                           logLines: logLines)
                 .write(to: directory.checkpointsDirectory + "/" + Checkpoint.fileName(step: step))
         }
         func evaluate(epoch: Int) throws {
@@ -224,11 +229,15 @@ public final class Trainer<Task: TrainingTask> {
                     batch = next
                 }
                 let key = microBatches > 1 ? dropoutKey.foldIn(UInt32(micro)) : dropoutKey
+                trace?.batchRead(from: loader, dropoutKey: key, step: step)
                 let loss = try task.loss(of: batch, model: model,
-                                         context: ForwardContext(training: true, step: step, dropoutKey: key))
+                                         context: ForwardContext(training: true, step: step, dropoutKey: key,
+                                                                 recorder: trace?.recorder))
+                trace?.recorder.record(.loss, "loss", loss)
                 let value = try Self.scalar(loss, "loss(of:model:context:)")
                 guard value.isFinite else {
                     try metrics.flush()
+                    try trace?.flush()
                     try tensorBoard?.update()
                     let part = microBatches > 1 ? ", micro-batch \(micro + 1) of \(count)" : ""
                     let loss = value.isNaN ? "nan" : value > 0 ? "inf" : "-inf"
@@ -246,8 +255,10 @@ public final class Trainer<Task: TrainingTask> {
             if let maxNorm = configuration.gradientClipNorm {
                 try clipGradNorm(model.parameters, maxNorm: maxNorm)
             }
+            trace?.gradients(of: model)
             try optimizer.step()
             step += 1
+            try trace?.stepEnded(step, model: model)
             try task.stepEnded(step, loss: lastLoss, model: model)
             try metrics.stage(step: step, [.int(epoch), .float(lastLoss), .double(learningRate)])
             progress?.stepped(step, totalSteps: total, epoch: epoch, loss: lastLoss)
@@ -260,6 +271,7 @@ public final class Trainer<Task: TrainingTask> {
             if step == runtime.stopAfterStep, step < total {
                 try metrics.flush()
                 try evaluations.flush()
+                try trace?.flush()
                 try tensorBoard?.update()
                 return .stopped(step: step)
             }
@@ -273,6 +285,7 @@ public final class Trainer<Task: TrainingTask> {
         if lastEvaluation?.step != step { try evaluate(epoch: loader.epoch) }
         try metrics.flush()
         try evaluations.flush()
+        try trace?.flush()
         try tensorBoard?.update()
         let epochs = (step + stepsPerEpoch - 1) / stepsPerEpoch
         return .finished(try finish(model: model, lastLoss: lastLoss, evaluation: lastEvaluation!, epochs: epochs))
@@ -404,7 +417,7 @@ extension Trainer {
                              runtime: RuntimeOptions = RuntimeOptions(),
                              progress: (any TrainingProgress)? = nil) throws -> TrainingOutcome {
         let missing = RunDirectory.missingDirectories(path)
-        let (directory, start) = try create(task, configuration, seed: seed, at: path)
+        let (directory, start) = try create(task, configuration, seed: seed, at: path, trace: runtime.trace)
         do {
             return try Trainer(task: task, directory: directory, start: start, runtime: runtime, progress: progress,
                                resuming: false).run()
@@ -416,19 +429,20 @@ extension Trainer {
 
     /// Creates the run of `task` in `path` (new or empty) without training it: `run.json` and the
     /// empty logs, for ``resume(_:_:runtime:progress:)`` to train (in another process, say), as
-    /// `repro sweep` and `repro exercise` do.
+    /// `repro sweep` and `repro exercise` do; with `trace`, a run that records a trace
+    /// (``RuntimeOptions/trace``).
     ///
     /// - Throws: ``ReproRuns/ConfigurationError`` for invalid settings or metric names,
     ///   ``TrainingError`` when the configuration's task or seed is not `task`'s, what building
     ///   the task's data and model throws (before anything is written), and as
     ///   ``RunDirectory/create(at:start:)``.
     public static func createRun(_ task: Task, _ configuration: TrainingConfiguration, seed: SeedRecord,
-                                 at path: String) throws {
-        _ = try create(task, configuration, seed: seed, at: path)
+                                 at path: String, trace: Bool = false) throws {
+        _ = try create(task, configuration, seed: seed, at: path, trace: trace)
     }
 
     private static func create(_ task: Task, _ configuration: TrainingConfiguration, seed: SeedRecord,
-                               at path: String) throws -> (RunDirectory, RunDirectory.Start) {
+                               at path: String, trace: Bool) throws -> (RunDirectory, RunDirectory.Start) {
         guard seed.seed == configuration.seed else {
             throw TrainingError(message: "the seed record's seed \(seed.seed) is not the configuration's seed \(configuration.seed)")
         }
@@ -454,7 +468,7 @@ extension Trainer {
             }
         }
         let start = RunDirectory.Start(configuration: configuration, seed: seed, startedAt: RunDirectory.now(),
-                                       datasetSHA256: dataDigest, metrics: task.metricNames)
+                                       datasetSHA256: dataDigest, metrics: task.metricNames, trace: trace)
         return (try RunDirectory.create(at: path, start: start), start)
     }
 
@@ -467,6 +481,10 @@ extension Trainer {
     public static func resume(_ task: Task, _ path: String, runtime: RuntimeOptions = RuntimeOptions(),
                               progress: (any TrainingProgress)? = nil) throws -> TrainingOutcome {
         let (directory, start) = try RunDirectory.openForResume(path)
+        if runtime.trace, start.trace != true {
+            throw TrainingError(message: "\(path): the run was started without a trace, and a trace covers a run from its "
+                                + "first step: start a new run with the trace on to record one")
+        }
         if let diverged = try? AtomicFile.read(directory.divergenceFile, limit: 4096) {
             let what = String(decoding: diverged, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
             throw TrainingError(message: "\(path): the run ended when its loss diverged (\(directory.divergenceFile): \(what)); "

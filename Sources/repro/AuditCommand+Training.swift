@@ -42,8 +42,9 @@ extension AuditCommand {
                 var varied = configuration
                 varied.allowNondeterministic = run.factor == .allowNondeterministic || run.factor == .benchmark
                 varied.benchmark = run.factor == .benchmark
+                // Traced, so that a factor that changes the bits is localised to its first tensor.
                 try task.createRun(varied, seed: SeedRecord(seed: seed, drawn: false, deterministicHashing: HashSeeding.isDeterministic),
-                                   at: path(run.name))
+                                   at: path(run.name), trace: true)
             }
             print("audit: \(try recipe.isCharLM() ? "charlm" : "classifier") recipe, seed \(seed), up to \(configuration.maxSteps!) steps; "
                   + "\(runs.count + 1) trainings, each in its own process, in \(directory)")

@@ -42,11 +42,19 @@ enum BuiltInRecipe {
         }
     }
 
-    /// Creates a run for a child process to train (``Trainer/createRun(_:_:seed:at:)``).
-    func createRun(_ configuration: TrainingConfiguration, seed: SeedRecord, at path: String) throws {
+    /// Re-executes one step of a traced run with full tensors (``Trainer/rerun(_:run:step:runtime:)``).
+    func rerun(_ path: String, step: Int) throws -> [TracedTensor] {
         switch self {
-        case .classifier(let task): try Trainer.createRun(task, configuration, seed: seed, at: path)
-        case .charlm(let task): try Trainer.createRun(task, configuration, seed: seed, at: path)
+        case .classifier(let task): try Trainer.rerun(task, run: path, step: step)
+        case .charlm(let task): try Trainer.rerun(task, run: path, step: step)
+        }
+    }
+
+    /// Creates a run for a child process to train (``Trainer/createRun(_:_:seed:at:)``).
+    func createRun(_ configuration: TrainingConfiguration, seed: SeedRecord, at path: String, trace: Bool = false) throws {
+        switch self {
+        case .classifier(let task): try Trainer.createRun(task, configuration, seed: seed, at: path, trace: trace)
+        case .charlm(let task): try Trainer.createRun(task, configuration, seed: seed, at: path, trace: trace)
         }
     }
 

@@ -53,6 +53,8 @@ struct TrainCommand: ParsableCommand {
     var code: String? { codeDirectory.code }
     @Flag(name: .customLong("tensorboard"), help: "Also write TensorBoard event files to RUN/tensorboard/.")
     var tensorBoard = false
+    @Flag(help: "Record a trace in RUN/trace.bin: per step, a 64-bit hash of every layer's output, the loss, every gradient and every updated parameter, so that repro compare can name the first tensor in which two runs differ. Recorded in run.json: a resume continues it.")
+    var trace = false
 
     func validate() throws {
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1, got \(threads)") }
@@ -62,7 +64,7 @@ struct TrainCommand: ParsableCommand {
         if let out, out.isEmpty { throw ValidationError("--out must not be empty") }
         if let resume, resume.isEmpty { throw ValidationError("--resume must not be empty") }
         if resume != nil {
-            let given = (seed != nil ? ["--seed"] : []) + recipe.given + (out != nil ? ["--out"] : [])
+            let given = (seed != nil ? ["--seed"] : []) + recipe.given + (out != nil ? ["--out"] : []) + (trace ? ["--trace"] : [])
             guard given.isEmpty else {
                 throw ValidationError("\(given.joined(separator: ", ")) cannot be given with --resume: the run's "
                                       + "configuration is fixed in its run.json (only --threads, --workers, --prefetch, "
@@ -74,7 +76,7 @@ struct TrainCommand: ParsableCommand {
     func run() throws {
         Interruption.install()
         let runtime = RuntimeOptions(threads: threads, workers: workers, prefetch: prefetch, stopAfterStep: stopAfterStep,
-                                     stopRequest: Interruption.stop, codeDirectory: code, tensorBoard: tensorBoard)
+                                     stopRequest: Interruption.stop, codeDirectory: code, tensorBoard: tensorBoard, trace: trace)
         let progress = ConsoleProgress(quiet: quiet)
         let outcome: TrainingOutcome
         let path: String

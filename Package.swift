@@ -23,10 +23,10 @@ let cpuSettings: [SwiftSetting] = targetCPU == "none" ? []
 /// The analysis tools (`ReproAnalysis`: compare, statistics, plots, reports, doctor, audit) are the
 /// release build's longest module on its critical path, and nothing in them is hot: they read a few
 /// logs and write text, SVG and HTML. So where this package is the root (and unsafe flags are used,
-/// as for `-target-cpu`), a release build compiles them without optimisation. Measured on 2 cores: the module compiles in 16 s of CPU instead of
-/// 77 s; `stats`, `compare`, `plot`, `report` and `doctor` on an 8-run sweep take 0.34 s instead of
-/// 0.31 s, with byte-identical outputs (no training number is computed there; Swift never
-/// contracts to fused multiply-adds on its own).
+/// as for `-target-cpu`), a release build compiles them without optimisation. Measured on 2 cores:
+/// the module compiles in 16 s of CPU instead of 77 s; `stats`, `compare`, `plot`, `report` and
+/// `doctor` on an 8-run sweep take 0.34 s instead of 0.31 s, with byte-identical outputs (no
+/// training number is computed there; Swift never contracts to fused multiply-adds on its own).
 let analysisSettings: [SwiftSetting] = cpuSettings
     + (targetCPU == "none" ? [] : [.unsafeFlags(["-Onone"], .when(configuration: .release))])
 

@@ -355,10 +355,13 @@ add_case("lock_resume_then_resume", "lock", lock_case(
 
 
 def _lock_sweep(ctx, run_dir, pid):
-    # run_dir is SWEEP/seed-42 of a sweep directory (see below)
+    # run_dir is SWEEP/seed-42 of a sweep directory (see below), trained with slow_flags(): the
+    # sweep gives the same flags, so that only the lock can refuse it (other flags are refused first)
     sweep = os.path.dirname(run_dir)
-    return ctx.repro(["sweep", "--seeds", "42..42", "--out", sweep, "--epochs", "2", "--hidden", "16",
-                      "--checkpoint-every", "10"])
+    flags = slow_flags()
+    del flags[flags.index("--seed"):flags.index("--seed") + 2]
+    flags.remove("--quiet")
+    return ctx.repro(["sweep", "--seeds", "42..42", "--out", sweep] + flags)
 
 
 @case("lock_sweep_while_resume", "lock")
